@@ -1,0 +1,130 @@
+"""Transactional outbox: events commit with the domain change, a relay publishes them.
+
+A service never talks to the event log inside a request. It adds the event's envelope to its
+``outbox`` table in the same database transaction as the change it describes, so a change and
+its event are both kept or both lost. ``OutboxRelay`` then publishes pending rows in order and
+marks them; a crash between publish and mark sends a row twice, which consumers absorb because
+they skip event ids they have already processed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from schemas.registry import Registry
+from services.common import metrics
+from services.common.envelope import encode, utcnow
+from services.common.eventlog.port import EventLog, EventLogUnavailable, OutMessage
+
+log = logging.getLogger(__name__)
+
+
+class Outbox:
+    """Writes envelopes into a service's outbox table, validated against the registry."""
+
+    def __init__(self, table: sa.Table, registry: Registry) -> None:
+        self.table = table
+        self.registry = registry
+
+    def add(self, session: Session, topic: str, envelope: Mapping[str, Any]) -> None:
+        # Validating here turns a contract bug into a failed request, not a poisoned topic.
+        self.registry.validate(topic, dict(envelope))
+        session.execute(
+            self.table.insert().values(
+                event_id=envelope["event_id"],
+                topic=topic,
+                key=envelope["key"],
+                payload=encode(envelope).decode(),
+                created_at=utcnow(),
+            )
+        )
+
+
+class OutboxRelay:
+    """Publishes a service's pending outbox rows to the event log, oldest first."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        table: sa.Table,
+        event_log: EventLog,
+        service: str,
+        batch_size: int = 500,
+    ) -> None:
+        self.session_factory = session_factory
+        self.table = table
+        self.event_log = event_log
+        self.service = service
+        self.batch_size = batch_size
+
+    def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        with self.session_factory() as session, session.begin():
+            rows = session.execute(self._pending_query(session)).all()
+            if not rows:
+                return 0
+            self.event_log.publish(
+                [OutMessage(r.topic, r.key, r.payload.encode()) for r in rows]
+            )
+            ids = [r.id for r in rows]
+            session.execute(
+                self.table.update().where(self.table.c.id.in_(ids)).values(published_at=utcnow())
+            )
+        for topic in {r.topic for r in rows}:
+            metrics.EVENTS_PUBLISHED.labels(self.service, topic).inc(
+                sum(1 for r in rows if r.topic == topic)
+            )
+        return len(rows)
+
+    def _pending_query(self, session: Session) -> sa.Select[Any]:
+        t = self.table
+        query = (
+            sa.select(t.c.id, t.c.topic, t.c.key, t.c.payload)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(self.batch_size)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            # Several relay processes may run; each takes its own rows without waiting.
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    def pending_count(self) -> int:
+        with self.session_factory() as session:
+            count = session.scalar(
+                sa.select(sa.func.count()).where(self.table.c.published_at.is_(None))
+            )
+            return int(count or 0)
+
+    def prune(self, older_than: dt.timedelta = dt.timedelta(days=7)) -> int:
+        """Published rows are only kept for a while, for debugging and replay."""
+        cutoff = utcnow() - older_than
+        with self.session_factory() as session, session.begin():
+            result = session.execute(
+                self.table.delete().where(self.table.c.published_at < cutoff)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def run(self, stop: threading.Event, idle_s: float = 0.1, max_backoff_s: float = 10.0) -> None:
+        """Publish until ``stop`` is set, backing off while the log is unavailable."""
+        backoff = idle_s
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = idle_s
+            except EventLogUnavailable as exc:
+                log.warning("outbox relay cannot publish yet: %s", exc, extra=self._log_ids())
+                published = 0
+                backoff = min(max(backoff * 2, 0.5), max_backoff_s)
+            if published < self.batch_size:
+                stop.wait(backoff)
+
+    def _log_ids(self) -> dict[str, str]:
+        return {"service": self.service}

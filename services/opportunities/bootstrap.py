@@ -1,0 +1,16 @@
+"""Composition root of the opportunities service: the one place adapters are chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.common.config import Config
+from services.common.eventlog import EventLog
+from services.common.runtime import ServiceRuntime, build_runtime
+from services.opportunities.adapters.orm import metadata
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
+    return build_runtime(config, metadata, MIGRATIONS, event_log=event_log)

@@ -1,0 +1,10 @@
+"""Tables of the volunteers service (accounts, profiles and applications arrive with #4)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from services.common.db import plumbing_tables
+
+metadata = sa.MetaData()
+outbox, processed_events = plumbing_tables(metadata)

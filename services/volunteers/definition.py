@@ -1,0 +1,22 @@
+"""The volunteers service: accounts, profiles, applications, saved searches and alerts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.common.config import Config
+from services.common.eventlog import EventLog
+from services.common.runtime import ServiceRuntime, build_runtime
+from services.common.service import ServiceDefinition
+from services.volunteers.adapters.orm import metadata
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
+    return build_runtime(config, metadata, MIGRATIONS, event_log=event_log)
+
+
+SERVICE = ServiceDefinition(
+    name="volunteers", title="Volunteers service", bootstrap=bootstrap, blueprints=list
+)
