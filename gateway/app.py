@@ -64,8 +64,14 @@ def _proxy_blueprint(transport: Transport) -> Blueprint:
 
 def _service_ready(transport: Transport, service: str) -> Callable[[], None]:
     def check() -> None:
-        environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "", "wsgi.url_scheme": "http",
-                   "SERVER_NAME": "gateway", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1"}
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "QUERY_STRING": "",
+            "wsgi.url_scheme": "http",
+            "SERVER_NAME": "gateway",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
         response = transport.forward(service, "/readyz", environ, b"")
         if response.status_code != 200:
             body = json.loads(response.get_data() or b"{}")
@@ -82,8 +88,14 @@ def merged_openapi(transport: Transport) -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {}},
     }
-    environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "", "wsgi.url_scheme": "http",
-               "SERVER_NAME": "gateway", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": "",
+        "wsgi.url_scheme": "http",
+        "SERVER_NAME": "gateway",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
     for service in SERVICES:
         part = json.loads(transport.forward(service, "/openapi.json", environ, b"").get_data())
         doc["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/v1/")})

@@ -1,14 +1,14 @@
-"""The availability service: micro-volunteering availability, credentials, micro-tasks, time credits."""
+"""The availability service: micro-volunteering, credentials, micro-tasks, time credits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from services.availability.adapters.orm import metadata
 from services.common.config import Config
 from services.common.eventlog import EventLog
 from services.common.runtime import ServiceRuntime, build_runtime
 from services.common.service import ServiceDefinition
-from services.availability.adapters.orm import metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

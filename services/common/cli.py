@@ -20,11 +20,17 @@ from services.common.worker import run_until_signalled
 def service_cli(service: ServiceDefinition, argv: Sequence[str] | None = None) -> int:
     roles = ["relay", "migrate"] + (["consume"] if service.consumers else [])
     parser = argparse.ArgumentParser(prog=f"python -m services.{service.name}.entrypoints.cli")
-    parser.add_argument("role", choices=roles, help="relay: publish the outbox; "
-                        "consume: run the consumer groups; migrate: upgrade the database")
+    parser.add_argument(
+        "role",
+        choices=roles,
+        help="relay: publish the outbox; "
+        "consume: run the consumer groups; migrate: upgrade the database",
+    )
     args = parser.parse_args(argv)
     configure_logging(service.name)
     runtime = service.bootstrap(Config.from_env(service.name), None)  # migrates the database
+    if args.role in ("relay", "consume"):
+        runtime.ensure_topics()
     if args.role == "relay":
         run_until_signalled(runtime.relay().run, f"{service.name} outbox relay")
     elif args.role == "consume":

@@ -36,7 +36,9 @@ def dead_letters(event_log: EventLog, topic: str | None = None, group: str | Non
 
 def replay(event_log: EventLog, letters: Sequence[tuple[Record, dict]]) -> int:
     messages = [
-        OutMessage(e["data"]["source_topic"], e["data"]["original_key"] or "", original_bytes(e["data"]))
+        OutMessage(
+            e["data"]["source_topic"], e["data"]["original_key"] or "", original_bytes(e["data"])
+        )
         for _, e in letters
     ]
     if messages:

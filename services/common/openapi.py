@@ -111,7 +111,9 @@ def _responses(declared: Mapping[int, Any]) -> dict[str, Any]:
         out[str(status)] = entry
     out["default"] = {
         "description": "An error, as RFC 9457 problem details",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
     }
     return out
 

@@ -70,9 +70,7 @@ class OutboxRelay:
             rows = session.execute(self._pending_query(session)).all()
             if not rows:
                 return 0
-            self.event_log.publish(
-                [OutMessage(r.topic, r.key, r.payload.encode()) for r in rows]
-            )
+            self.event_log.publish([OutMessage(r.topic, r.key, r.payload.encode()) for r in rows])
             ids = [r.id for r in rows]
             session.execute(
                 self.table.update().where(self.table.c.id.in_(ids)).values(published_at=utcnow())
@@ -107,9 +105,7 @@ class OutboxRelay:
         """Published rows are only kept for a while, for debugging and replay."""
         cutoff = utcnow() - older_than
         with self.session_factory() as session, session.begin():
-            result = session.execute(
-                self.table.delete().where(self.table.c.published_at < cutoff)
-            )
+            result = session.execute(self.table.delete().where(self.table.c.published_at < cutoff))
             return int(getattr(result, "rowcount", 0) or 0)
 
     def run(self, stop: threading.Event, idle_s: float = 0.1, max_backoff_s: float = 10.0) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,18 @@ class ServiceRuntime:
             processed_table=self.processed_table,
             service=self.config.service,
         )
+
+    def ensure_topics(self, attempts: int = 60, delay_s: float = 2.0) -> None:
+        """Create the registry's topics (with their partition counts), waiting for the log."""
+        topics = {t.name: t.partitions for t in self.registry.topics.values()}
+        for attempt in range(attempts):
+            try:
+                self.event_log.ensure_topics(topics)
+                return
+            except Exception:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(delay_s)
 
     def readiness(self) -> dict[str, Callable[[], None]]:
         checks: dict[str, Callable[[], None]] = {

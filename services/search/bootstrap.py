@@ -30,7 +30,7 @@ def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRunti
     index = open_index(config)
     try:
         index.ensure_ready()
-    except Exception as exc:  # noqa: BLE001 - an index that is down is reported by /readyz
+    except Exception as exc:
         log.warning("search index not ready at start-up: %s", exc)
     runtime.extra_checks[index.name] = index.ping
     runtime.extensions["index"] = index

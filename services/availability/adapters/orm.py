@@ -1,4 +1,4 @@
-"""Tables of the availability service (availability, credentials, micro-tasks and the ledger arrive with #5)."""
+"""Tables of the availability service (availability, credentials, tasks, ledger: #5)."""
 
 from __future__ import annotations
 

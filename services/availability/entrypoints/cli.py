@@ -1,11 +1,11 @@
-"""Process roles of the availability service: ``python -m services.availability.entrypoints.cli ROLE``."""
+"""Process roles of the availability service (relay, consume, migrate); see services.common.cli."""
 
 from __future__ import annotations
 
 import sys
 
-from services.common.cli import service_cli
 from services.availability.definition import SERVICE
+from services.common.cli import service_cli
 
 if __name__ == "__main__":
     sys.exit(service_cli(SERVICE))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.availability.definition import SERVICE
 from services.common.config import Config
 from services.common.eventlog import EventLog
-from services.availability.definition import SERVICE
 
 
 def create_app(config: Config | None = None, event_log: EventLog | None = None) -> Flask:

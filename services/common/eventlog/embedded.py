@@ -107,10 +107,14 @@ class SqliteEventLog:
         return [Record(topic, 0, off, key, bytes(value)) for off, key, value in rows]
 
     def committed(self, group: str, topic: str) -> int:
-        row = self._conn().execute(
-            "SELECT next_offset FROM group_offsets WHERE grp = ? AND topic = ?",
-            (group, self.physical(topic)),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT next_offset FROM group_offsets WHERE grp = ? AND topic = ?",
+                (group, self.physical(topic)),
+            )
+            .fetchone()
+        )
         return row[0] if row else 0
 
     def commit_offsets(self, group: str, positions: dict[str, int]) -> None:

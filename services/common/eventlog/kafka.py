@@ -7,6 +7,7 @@ order. Reads use consumer groups with offsets committed only after processing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -92,7 +93,7 @@ class KafkaEventLog:
         if self._producer is not None:
             try:
                 self._producer.close(timeout=1)
-            except Exception:  # noqa: BLE001 - closing a broken producer may fail any way
+            except Exception:
                 log.debug("ignoring error while closing a failed producer", exc_info=True)
             self._producer = None
 
@@ -130,10 +131,9 @@ class KafkaEventLog:
         }
         if not wanted:
             return
-        try:
+        # Another process may create them between our list and create: that is fine.
+        with contextlib.suppress(TopicAlreadyExistsError):
             admin.create_topics(wanted, wait_for_metadata=True)
-        except TopicAlreadyExistsError:
-            pass  # another process created them between our list and create
 
     def ping(self) -> None:
         try:
@@ -146,7 +146,7 @@ class KafkaEventLog:
         if self._admin is not None:
             try:
                 self._admin.close()
-            except Exception:  # noqa: BLE001 - best effort on a dead connection
+            except Exception:
                 log.debug("ignoring error while closing admin client", exc_info=True)
             self._admin = None
 

@@ -58,9 +58,7 @@ class Organisation:
         now: dt.datetime,
     ) -> Organisation:
         org = cls(str(uuid.uuid4()), name.strip(), type_, postcode, website, description, now)
-        org.events.append(
-            OrganisationRegistered(org.id, org.name, org.type.value, postcode, now)
-        )
+        org.events.append(OrganisationRegistered(org.id, org.name, org.type.value, postcode, now))
         return org
 
     def rename(self, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Process roles of the opportunities service: ``python -m services.opportunities.entrypoints.cli ROLE``."""
+"""Process roles of the opportunities service (relay, consume, migrate); see services.common.cli."""
 
 from __future__ import annotations
 

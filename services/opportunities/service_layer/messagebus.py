@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
@@ -26,6 +27,6 @@ def record_events(session: Session, outbox: Outbox, events: Iterable[model.Domai
             version=version,
             producer=PRODUCER,
             key=event.organisation_id,
-            data=event,
+            data=dataclasses.asdict(event),
         )
         outbox.add(session, topic, envelope)

@@ -1,4 +1,4 @@
-"""Process roles of the search service: ``python -m services.search.entrypoints.cli ROLE``."""
+"""Process roles of the search service (relay, consume, migrate); see services.common.cli."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def on_organisation_registered(session: Session, event: Event) -> None:
     found = session.execute(
         update(organisations).where(organisations.c.id == data["organisation_id"]).values(**row)
     )
-    if not found.rowcount:
+    if not getattr(found, "rowcount", 0):
         session.execute(organisations.insert().values(id=data["organisation_id"], **row))
 
 

@@ -1,4 +1,4 @@
-"""Process roles of the volunteers service: ``python -m services.volunteers.entrypoints.cli ROLE``."""
+"""Process roles of the volunteers service (relay, consume, migrate); see services.common.cli."""
 
 from __future__ import annotations
 
