@@ -106,9 +106,10 @@ class ConsumerRunner:
         """Handle one record; returns the outcome (processed, duplicate, ignored, dead-lettered)."""
         try:
             event = self._parse(record)
-        except (ValueError, SchemaError) as exc:
-            kind = "schema" if isinstance(exc, SchemaError) else "decode"
-            return self._dead_letter(record, kind, str(exc), attempts=1)
+        except (SchemaError, KeyError) as exc:  # KeyError: a topic the registry lacks
+            return self._dead_letter(record, "schema", str(exc), attempts=1)
+        except ValueError as exc:  # not UTF-8, not JSON, or not a JSON object
+            return self._dead_letter(record, "decode", str(exc), attempts=1)
         handler = self.spec.handlers.get(record.topic, {}).get(event.event_type)
         if handler is None:
             return self._count(record, "ignored")  # a type this group does not care about
