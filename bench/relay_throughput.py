@@ -53,8 +53,11 @@ def drain(runtime: ServiceRuntime, count: int) -> float:
 
 
 def measure(label: str, event_log: EventLog, workdir: Path, count: int) -> float:
-    config = Config(service="opportunities", data_dir=workdir,
-                    database_url=f"sqlite:///{workdir / (label + '.sqlite')}")
+    config = Config(
+        service="opportunities",
+        data_dir=workdir,
+        database_url=f"sqlite:///{workdir / (label + '.sqlite')}",
+    )
     runtime = bootstrap(config, event_log)
     runtime.ensure_topics()
     fill_outbox(runtime, count)
@@ -73,12 +76,16 @@ def main() -> None:
         work = Path(tmp)
         prefix = f"bench{uuid.uuid4().hex[:6]}."
         rate = measure("embedded", SqliteEventLog(work / "log.sqlite", prefix), work, args.events)
-        console.print(f"embedded log: {rate:,.0f} events/s through the relay ({args.events} events)")
+        console.print(
+            f"embedded log: {rate:,.0f} events/s through the relay ({args.events} events)"
+        )
         if args.kafka:
             from services.common.eventlog.kafka import KafkaEventLog
 
             rate = measure("kafka", KafkaEventLog(args.kafka, prefix), work, args.events)
-            console.print(f"kafka:        {rate:,.0f} events/s through the relay ({args.events} events)")
+            console.print(
+                f"kafka:        {rate:,.0f} events/s through the relay ({args.events} events)"
+            )
 
 
 if __name__ == "__main__":

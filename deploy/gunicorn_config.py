@@ -25,5 +25,5 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The request id ties this line to the service's structured logs and to the gateway's.
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s '
-    'request_id=%({x-request-id}i)s'
+    "request_id=%({x-request-id}i)s"
 )

@@ -132,15 +132,20 @@ def _topic_changes(before: Topic, after: Topic) -> list[str]:
     problems = []
     name = before.name
     if after.current_version < before.current_version:
-        problems.append(f"topic {name!r}: current_version decreased from "
-                        f"{before.current_version} to {after.current_version}")
+        problems.append(
+            f"topic {name!r}: current_version decreased from "
+            f"{before.current_version} to {after.current_version}"
+        )
     if not DIRECTIONS[before.compatibility] <= DIRECTIONS[after.compatibility]:
-        problems.append(f"topic {name!r}: compatibility loosened from "
-                        f"{before.compatibility} to {after.compatibility}")
+        problems.append(
+            f"topic {name!r}: compatibility loosened from "
+            f"{before.compatibility} to {after.compatibility}"
+        )
     if after.partitions < before.partitions:
         # Kafka cannot shrink a topic, and the key-to-partition mapping would change.
-        problems.append(f"topic {name!r}: partitions decreased from "
-                        f"{before.partitions} to {after.partitions}")
+        problems.append(
+            f"topic {name!r}: partitions decreased from {before.partitions} to {after.partitions}"
+        )
     return problems
 
 
@@ -168,8 +173,9 @@ def _new_version_changes(old: Registry | None, new: Registry) -> list[str]:
     for name, topic in new.topics.items():
         versions = new.versions(name)
         if topic.current_version not in versions:
-            problems.append(f"topic {name!r}: no schema for current_version "
-                            f"{topic.current_version}")
+            problems.append(
+                f"topic {name!r}: no schema for current_version {topic.current_version}"
+            )
         published = _published_version(old, name)
         for version in versions:
             if version > published and version - 1 in versions:
@@ -190,8 +196,11 @@ def _step_changes(registry: Registry, topic: Topic, version: int) -> list[str]:
     label = f"topic {name!r} v{version - 1} -> v{version} ({mode})"
     problems = check(before, after, mode)
     problems += check_examples(
-        before, after, mode,
-        _named_examples(registry, name, version - 1), _named_examples(registry, name, version),
+        before,
+        after,
+        mode,
+        _named_examples(registry, name, version - 1),
+        _named_examples(registry, name, version),
     )
     return [f"{label}: {p}" for p in problems]
 
@@ -235,14 +244,15 @@ def registry_files_at(
     commit = resolve_commit(rev, repo_root)
     if commit is None:
         return None
-    listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", "--name-only",
-                   commit, "--", f"{prefix}/")
+    listing = _git(
+        repo_root, "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", f"{prefix}/"
+    )
     names = [n.decode() for n in (listing or b"").split(b"\0") if n]
     if not names:
         return None
     files = {}
     for name in names:
-        relative = name[len(prefix) + 1:]
+        relative = name[len(prefix) + 1 :]
         if relative.split("/", 1)[0] in REGISTRY_DIRS:
             files[relative] = _git(repo_root, "show", f"{commit}:{name}") or b""
     return files
@@ -250,8 +260,9 @@ def registry_files_at(
 
 def resolve_commit(rev: str, repo_root: Path) -> str | None:
     """The commit id ``rev`` names, or None; ``--end-of-options`` keeps "-x" from being a flag."""
-    out = _git(repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options",
-               f"{rev}^{{commit}}")
+    out = _git(
+        repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+    )
     return out.decode().strip() if out else None
 
 
@@ -264,12 +275,23 @@ def _git(repo_root: Path, *args: str) -> bytes | None:
 
 def main(argv: list[str] | None = None) -> int:
     """CLI entrypoint: compare the working tree's registry with the one at a revision."""
-    parser = argparse.ArgumentParser(prog="python -m schemas.compat", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--against", required=True, metavar="REV",
-                        help="git revision holding the published registry (e.g. HEAD~1)")
-    parser.add_argument("--repo", type=Path, default=None,
-                        help="repository root (default: the one containing the cwd)")
+    parser = argparse.ArgumentParser(
+        prog="python -m schemas.compat",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--against",
+        required=True,
+        metavar="REV",
+        help="git revision holding the published registry (e.g. HEAD~1)",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        help="repository root (default: the one containing the cwd)",
+    )
     args = parser.parse_args(argv)
     repo = args.repo or _toplevel(Path.cwd())
     if repo is None or resolve_commit(args.against, repo) is None:

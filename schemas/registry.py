@@ -33,9 +33,7 @@ _SCHEMA_FILE = re.compile(r"^(?P<topic>.+)\.v(?P<version>[1-9][0-9]*)\.json$")
 
 # RFC 3339 section 5.6. jsonschema only checks "date-time" when the optional
 # rfc3339-validator package is installed; we check it ourselves so it is never silently skipped.
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"}
 # The shape of topics/<topic>.yaml, checked with the same machinery as envelopes so a broken
@@ -44,8 +42,15 @@ _TOPIC_FILE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "name", "description", "producers", "consumers", "current_version",
-        "compatibility", "partitions", "key", "event_types",
+        "name",
+        "description",
+        "producers",
+        "consumers",
+        "current_version",
+        "compatibility",
+        "partitions",
+        "key",
+        "event_types",
     ],
     "properties": {
         "name": _NAME,

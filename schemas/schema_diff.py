@@ -17,22 +17,62 @@ from typing import Any
 
 Schema = dict[str, Any]
 
-ANNOTATIONS = frozenset({
-    "title", "description", "$comment", "examples", "default", "deprecated", "readOnly",
-    "writeOnly", "$schema", "$id", "$anchor", "$defs", "definitions",
-})
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "$comment",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+        "definitions",
+    }
+)
 LOWER_BOUNDS = ("minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum")
 UPPER_BOUNDS = ("maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum")
 EXACT = ("pattern", "format", "multipleOf", "contentEncoding", "contentMediaType")
-HANDLED = frozenset({
-    "$ref", "type", "enum", "const", "required", "properties", "additionalProperties",
-    "items", "uniqueItems", "allOf", "anyOf", "oneOf", "if", "then", "else",
-    *LOWER_BOUNDS, *UPPER_BOUNDS, *EXACT,
-})
+HANDLED = frozenset(
+    {
+        "$ref",
+        "type",
+        "enum",
+        "const",
+        "required",
+        "properties",
+        "additionalProperties",
+        "items",
+        "uniqueItems",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "if",
+        "then",
+        "else",
+        *LOWER_BOUNDS,
+        *UPPER_BOUNDS,
+        *EXACT,
+    }
+)
 # Keywords whose value maps names to subschemas (the names are data, not keywords).
 _NAMED_SUBSCHEMAS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
-              "propertyNames", "unevaluatedProperties", "unevaluatedItems")
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
@@ -84,8 +124,11 @@ class Walker:
                 return  # a recursive schema: this pair is already being compared further up
             self._active_refs.add(refs)
         try:
-            self._walk_resolved(self._resolve(reader, self.reader_root),
-                                self._resolve(writer, self.writer_root), path)
+            self._walk_resolved(
+                self._resolve(reader, self.reader_root),
+                self._resolve(writer, self.writer_root),
+                path,
+            )
         finally:
             self._active_refs.discard(refs)
 
@@ -96,8 +139,17 @@ class Walker:
             self.say(path, "now rejects everything", "used to reject everything")
             return
         writer = {} if writer is True else writer
-        for check in (self._types, self._values, self._bounds, self._exact, self._objects,
-                      self._arrays, self._conditionals, self._alternatives, self._unknown):
+        for check in (
+            self._types,
+            self._values,
+            self._bounds,
+            self._exact,
+            self._objects,
+            self._arrays,
+            self._conditionals,
+            self._alternatives,
+            self._unknown,
+        ):
             check(reader, writer, path)
 
     def _resolve(self, schema: Any, root: Schema) -> Any:
@@ -114,31 +166,47 @@ class Walker:
         if reader_types is None:
             return
         if writer_types is None:
-            self.say(path, f"type restricted to {sorted(reader_types)}",
-                     f"type restriction {sorted(reader_types)} removed")
+            self.say(
+                path,
+                f"type restricted to {sorted(reader_types)}",
+                f"type restriction {sorted(reader_types)} removed",
+            )
             return
-        lost = {t for t in writer_types - reader_types
-                if not (t == "integer" and "number" in reader_types)}
+        lost = {
+            t
+            for t in writer_types - reader_types
+            if not (t == "integer" and "number" in reader_types)
+        }
         if lost:
             old, new = self.old_new(sorted(reader_types), sorted(writer_types))
-            self.say(path, f"type narrowed from {old} to {new}",
-                     f"type widened from {old} to {new}")
+            self.say(
+                path, f"type narrowed from {old} to {new}", f"type widened from {old} to {new}"
+            )
 
     def _values(self, reader: Schema, writer: Schema, path: str) -> None:
         allowed, written = _allowed_values(reader), _allowed_values(writer)
         if allowed is None:
             return
         if written is None:
-            self.say(path, f"values restricted to {list(allowed.values())}",
-                     f"value restriction {list(allowed.values())} removed")
+            self.say(
+                path,
+                f"values restricted to {list(allowed.values())}",
+                f"value restriction {list(allowed.values())} removed",
+            )
         elif "const" in reader and "const" in writer and reader["const"] != writer["const"]:
             old, new = self.old_new(reader["const"], writer["const"])
-            self.say(path, f"const changed from {old!r} to {new!r}",
-                     f"const changed from {old!r} to {new!r}")
+            self.say(
+                path,
+                f"const changed from {old!r} to {new!r}",
+                f"const changed from {old!r} to {new!r}",
+            )
         else:
             for key in written.keys() - allowed.keys():
-                self.say(path, f"enum value {written[key]!r} removed",
-                         f"enum value {written[key]!r} added")
+                self.say(
+                    path,
+                    f"enum value {written[key]!r} removed",
+                    f"enum value {written[key]!r} added",
+                )
 
     def _bounds(self, reader: Schema, writer: Schema, path: str) -> None:
         for keyword in (*LOWER_BOUNDS, *UPPER_BOUNDS):
@@ -149,28 +217,38 @@ class Walker:
                 self.say(path, f"{keyword} {limit} added", f"{keyword} {limit} removed")
             elif (limit > written) if keyword in LOWER_BOUNDS else (limit < written):
                 old, new = self.old_new(limit, written)
-                self.say(path, f"{keyword} tightened from {old} to {new}",
-                         f"{keyword} loosened from {old} to {new}")
+                self.say(
+                    path,
+                    f"{keyword} tightened from {old} to {new}",
+                    f"{keyword} loosened from {old} to {new}",
+                )
 
     def _exact(self, reader: Schema, writer: Schema, path: str) -> None:
         for keyword in EXACT:
             if keyword in reader and reader[keyword] != writer.get(keyword):
                 old, new = self.old_new(reader[keyword], writer.get(keyword))
-                self.say(path, f"{keyword} changed from {old!r} to {new!r}",
-                         f"{keyword} changed from {old!r} to {new!r}")
+                self.say(
+                    path,
+                    f"{keyword} changed from {old!r} to {new!r}",
+                    f"{keyword} changed from {old!r} to {new!r}",
+                )
         if reader.get("uniqueItems") is True and writer.get("uniqueItems") is not True:
             self.say(path, "uniqueItems turned on", "uniqueItems turned off")
 
     def _objects(self, reader: Schema, writer: Schema, path: str) -> None:
         for name in _required(reader) - _required(writer):
-            self.say(path, f"property {name!r} newly required",
-                     f"property {name!r} no longer required")
+            self.say(
+                path, f"property {name!r} newly required", f"property {name!r} no longer required"
+            )
         self._declared_properties(reader, writer, path)
         reader_extra = reader.get("additionalProperties", True)
         writer_extra = writer.get("additionalProperties", True)
         if reader_extra is False and writer_extra is not False:
-            self.say(path, "additionalProperties turned from true/absent to false",
-                     "additionalProperties turned from false to true/absent")
+            self.say(
+                path,
+                "additionalProperties turned from true/absent to false",
+                "additionalProperties turned from false to true/absent",
+            )
         elif reader_extra not in (True, False):
             self.walk(reader_extra, {} if writer_extra is True else writer_extra, f"{path}.*")
 
@@ -183,9 +261,11 @@ class Walker:
             if name in reader_props:
                 self.walk(reader_props[name], written, f"{path}.{name}")
             elif reader_extra is False:
-                self.say(path, f"property {name!r} removed while additionalProperties is false",
-                         f"property {name!r} added while the old schema has "
-                         "additionalProperties false")
+                self.say(
+                    path,
+                    f"property {name!r} removed while additionalProperties is false",
+                    f"property {name!r} added while the old schema has additionalProperties false",
+                )
             elif reader_extra is not True:
                 self.walk(reader_extra, written, f"{path}.{name}")
         for name, read in reader_props.items():
@@ -229,8 +309,11 @@ class Walker:
                 if key in read:
                     self.walk(read[key], branch, f"{path}.{keyword}[{key}]")
                 else:
-                    self.say(path, f"{keyword} alternative {key} removed",
-                             f"{keyword} alternative {key} added")
+                    self.say(
+                        path,
+                        f"{keyword} alternative {key} removed",
+                        f"{keyword} alternative {key} added",
+                    )
 
     def _unknown(self, reader: Schema, writer: Schema, path: str) -> None:
         for keyword in sorted((reader.keys() | writer.keys()) - HANDLED - ANNOTATIONS):
@@ -241,8 +324,11 @@ class Walker:
 
 def narrowings(reader: Any, writer: Any, *, reader_is_new: bool) -> list[str]:
     """Ways that data valid against ``writer`` may fail ``reader``."""
-    walker = Walker(reader if isinstance(reader, dict) else {},
-                    writer if isinstance(writer, dict) else {}, reader_is_new=reader_is_new)
+    walker = Walker(
+        reader if isinstance(reader, dict) else {},
+        writer if isinstance(writer, dict) else {},
+        reader_is_new=reader_is_new,
+    )
     walker.walk(reader, writer)
     return walker.problems
 
@@ -270,8 +356,15 @@ def _types(schema: Schema) -> set[str] | None:
 
 
 def _json_type(value: Any) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string",
-             list: "array", dict: "object", type(None): "null"}
+    names = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+        type(None): "null",
+    }
     return names.get(type(value), "object")
 
 

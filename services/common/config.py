@@ -24,6 +24,7 @@ class Config:
     mode: str = EMBEDDED
     environment: str = "development"
     data_dir: Path = Path("var/data")
+    postcodes_db: Path = Path("var/data/postcodes.sqlite")  # built once, shared by services
     database_url: str = ""
     event_log: str = "embedded"  # "embedded" (SQLite log) or "kafka"
     event_log_path: Path = Path("var/data/eventlog.sqlite")
@@ -54,6 +55,7 @@ class Config:
             mode=mode,
             environment=env.get("VMP_ENV", "production" if mode == SCALED else "development"),
             data_dir=data_dir,
+            postcodes_db=Path(env.get("VMP_POSTCODES_DB", str(data_dir / "postcodes.sqlite"))),
             event_log=env.get("VMP_EVENT_LOG", "kafka" if mode == SCALED else "embedded"),
             event_log_path=Path(env.get("VMP_EVENT_LOG_PATH", str(data_dir / "eventlog.sqlite"))),
             kafka_bootstrap=env.get("VMP_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),

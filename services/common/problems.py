@@ -15,6 +15,8 @@ from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from services.common.validation import InvalidInput
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://volunteer-platform.example/problems/"
 log = logging.getLogger(__name__)
@@ -99,6 +101,10 @@ def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError) -> Response:
         return problem_response(validation_problem(flatten_errors(exc.messages)))
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(exc: InvalidInput) -> Response:
+        return problem_response(validation_problem(exc.errors))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from services.common.config import Config
 from services.common.eventlog import EventLog
+from services.common.geo.postcodes import Geocoder
 from services.common.runtime import ServiceRuntime, build_runtime
 from services.opportunities.adapters.orm import metadata
 
@@ -13,4 +14,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
-    return build_runtime(config, metadata, MIGRATIONS, event_log=event_log)
+    runtime = build_runtime(config, metadata, MIGRATIONS, event_log=event_log)
+    runtime.extensions["geocoder"] = Geocoder(config.postcodes_db)
+    return runtime

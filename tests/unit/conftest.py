@@ -10,6 +10,9 @@ from flask import Flask
 
 from services.common.config import Config
 
+# Built by `make data` before any test runs (OS Code-Point Open; see services/common/geo).
+POSTCODES = Path(__file__).resolve().parents[2] / "var" / "data" / "postcodes.sqlite"
+
 
 @pytest.fixture
 def embedded_config(tmp_path: Path) -> Config:
@@ -18,6 +21,7 @@ def embedded_config(tmp_path: Path) -> Config:
         data_dir=tmp_path,
         event_log_path=tmp_path / "eventlog.sqlite",
         database_url=f"sqlite:///{tmp_path / 'gateway.sqlite'}",
+        postcodes_db=POSTCODES,
     )
 
 

@@ -58,3 +58,22 @@ def test_nested_marshmallow_errors_flatten_to_paths() -> None:
         {"locations": {0: {"postcode": ["Unknown postcode."]}}, "q": ["Too long."]}
     )
     assert flat == {"locations.0.postcode": ["Unknown postcode."], "q": ["Too long."]}
+
+
+def test_an_unknown_postcode_is_a_field_error_in_plain_english(platform_app: Flask) -> None:
+    client = platform_app.test_client()
+    unknown = client.post(
+        "/api/v1/organisations", json={"name": "A", "type": "charity", "postcode": "SE1 9ZZ"}
+    )
+    outward = client.post(
+        "/api/v1/organisations", json={"name": "A", "type": "charity", "postcode": "SE1"}
+    )
+    ok = client.post(
+        "/api/v1/organisations", json={"name": "A", "type": "charity", "postcode": "se17ae"}
+    )
+    assert unknown.status_code == 422 and "SE1" in unknown.get_json()["errors"]["postcode"][0]
+    assert (
+        outward.status_code == 422
+        and "full postcode" in outward.get_json()["errors"]["postcode"][0]
+    )
+    assert ok.status_code == 201 and ok.get_json()["postcode"] == "SE1 7AE"
