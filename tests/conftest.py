@@ -21,7 +21,7 @@ def kafka_engine() -> Iterator[object]:
     from deploy.engines import Kafka
 
     engine = Kafka(
-        STATE / "kafka",
+        STATE,
         port=int(os.environ.get("VMP_TEST_KAFKA_PORT", 29092)),
         controller_port=int(os.environ.get("VMP_TEST_KAFKA_CONTROLLER_PORT", 29093)),
     )
@@ -35,7 +35,7 @@ def elasticsearch_engine() -> Iterator[object]:
     from deploy.engines import Elasticsearch
 
     engine = Elasticsearch(
-        STATE / "elasticsearch", base_http_port=int(os.environ.get("VMP_TEST_ES_BASE_PORT", 29200))
+        STATE, base_http_port=int(os.environ.get("VMP_TEST_ES_BASE_PORT", 29200))
     )
     engine.start()
     yield engine
@@ -46,7 +46,7 @@ def elasticsearch_engine() -> Iterator[object]:
 def postgres_engine() -> Iterator[object]:
     from deploy.engines import Postgres
 
-    engine = Postgres(STATE / "postgres", port=int(os.environ.get("VMP_TEST_PG_PORT", 25432)))
+    engine = Postgres(STATE, port=int(os.environ.get("VMP_TEST_PG_PORT", 25432)))
     engine.start()
     yield engine
     engine.stop()

@@ -29,6 +29,7 @@ class Config:
     event_log: str = "embedded"  # "embedded" (SQLite log) or "kafka"
     event_log_path: Path = Path("var/data/eventlog.sqlite")
     kafka_bootstrap: str = "127.0.0.1:19092"
+    kafka_delivery_timeout_ms: int = 30000  # how long a relay waits for acks before retrying
     topic_prefix: str = ""  # tests isolate runs by prefixing every physical topic name
     search_backend: str = "embedded"  # "embedded" (FTS5 + R*Tree) or "elasticsearch"
     elasticsearch_url: str = "http://127.0.0.1:19201"
@@ -59,6 +60,7 @@ class Config:
             event_log=env.get("VMP_EVENT_LOG", "kafka" if mode == SCALED else "embedded"),
             event_log_path=Path(env.get("VMP_EVENT_LOG_PATH", str(data_dir / "eventlog.sqlite"))),
             kafka_bootstrap=env.get("VMP_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
+            kafka_delivery_timeout_ms=int(env.get("VMP_KAFKA_DELIVERY_TIMEOUT_MS", "30000")),
             topic_prefix=env.get("VMP_TOPIC_PREFIX", ""),
             search_backend=env.get(
                 "VMP_SEARCH_BACKEND", "elasticsearch" if mode == SCALED else "embedded"

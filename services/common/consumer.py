@@ -11,6 +11,7 @@ moves on: one bad message must not stop a service.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -77,10 +78,10 @@ class ConsumerRunner:
         """Process one polled batch and commit its offsets; returns the batch size."""
         subscription = self.subscription()
         records = subscription.poll(self.batch_size, timeout_s)
-        for record in records:
-            self.process(record)
+        outcomes = Counter(self.process(record) for record in records)
         if records:
             subscription.commit()
+            log.info("batch handled", extra={"group": self.spec.group, **outcomes})
         return len(records)
 
     def run(self, stop: threading.Event, timeout_s: float = 0.5) -> None:
@@ -93,6 +94,10 @@ class ConsumerRunner:
                 log.exception("consumer batch failed; retrying", extra={"group": self.spec.group})
                 self._drop_subscription()
                 stop.wait(2.0)
+        self._drop_subscription()
+
+    def close(self) -> None:
+        """Leave the consumer group (a member that stays but never polls keeps partitions)."""
         self._drop_subscription()
 
     def _drop_subscription(self) -> None:

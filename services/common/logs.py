@@ -56,5 +56,6 @@ def configure_logging(service: str) -> None:
     handler._vmp = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(os.environ.get("VMP_LOG_LEVEL", "INFO"))
-    # kafka-python logs every reconnect attempt at INFO/WARNING: noise during outages.
-    logging.getLogger("kafka").setLevel(logging.ERROR)
+    # kafka-python logs every reconnect attempt, even at ERROR: during an outage that floods
+    # the log. Our adapter reports outages itself (relay warnings, /readyz).
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)

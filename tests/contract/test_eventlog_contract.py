@@ -170,6 +170,7 @@ def test_replayed_dead_letters_are_processed_once_fixed(event_log: EventLog, sin
         lambda: failing.run_once(0.5) >= 0 and _at_least(dead_letters(event_log, TOPIC), 1)
     )
     assert _rows(sink) == []
+    failing.close()  # the fixed consumer takes over the group's partitions
     assert replay(event_log, letters[:1]) == 1
     fixed = _runner(event_log, sink, fail_names=set())
     _run_until(fixed, lambda: len(_rows(sink)) >= 1)

@@ -55,7 +55,7 @@ class Processes:
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return path.read_text(errors="replace") if path.exists() else ""
 
 
 @pytest.fixture

@@ -16,11 +16,13 @@ from services.common.config import Config
 from services.common.consumer import ConsumerRunner, ConsumerSpec
 from services.common.envelope import Event
 from services.common.eventlog import open_event_log
+from services.common.logs import configure_logging
 from services.common.worker import run_until_signalled
 from tests.support import sink_metadata
 
 
 def main() -> None:
+    configure_logging("sink")
     metadata, _outbox, processed, sink = sink_metadata()
     engine = db.make_engine(os.environ["SINK_DB_URL"])
     metadata.create_all(engine)

@@ -7,6 +7,7 @@ relay and a consumer mid-stream and check each consumer's side-effect table at t
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 
@@ -78,7 +79,10 @@ def test_broker_sigkill_midway_loses_and_doubles_nothing(
     service_db, sink_db, search_db = pg_url("opps"), pg_url("sink"), pg_url("search")
     runtime = _opportunities(kafka_env, service_db)
     runtime.ensure_topics()
-    processes.start("relay", *RELAY, env={"VMP_DATABASE_URL": service_db})
+    # A short delivery timeout makes the relay give up on the dead broker within the outage,
+    # so its failure-and-retry path runs (with the default, the producer may ride it out).
+    relay_env = {"VMP_DATABASE_URL": service_db, "VMP_KAFKA_DELIVERY_TIMEOUT_MS": "4000"}
+    processes.start("relay", *RELAY, env=relay_env)
     processes.start("sink", *SINK, env={"SINK_DB_URL": sink_db})
     processes.start(
         "search",
@@ -90,12 +94,13 @@ def test_broker_sigkill_midway_loses_and_doubles_nothing(
     wait_for(lambda: len(_sink_rows(sink_db)) > 0, timeout_s=90)
     kafka_engine.kill()
     ids += _register(runtime, 300, 700)  # committed while the broker is dead
-    time.sleep(3)  # the relay keeps failing and backing off meanwhile
+    time.sleep(12)  # the relay fails, backs off and retries meanwhile
     kafka_engine.start()
     ids += _register(runtime, 700, CHANGES)
     wait_for(lambda: len(_sink_rows(sink_db)) >= CHANGES, timeout_s=180, interval_s=1)
     time.sleep(3)  # let any late duplicate arrive before judging
     _assert_exactly_once(_sink_rows(sink_db), ids)
+    assert "cannot publish yet" in processes.log("relay")  # the relay did see the outage
     wait_for(lambda: _count(search_db, "organisations") >= CHANGES, timeout_s=60)
     assert _count(search_db, "organisations") == CHANGES
     runtime.close()
@@ -122,4 +127,15 @@ def test_consumer_and_relay_sigkill_mid_batch_lose_and_double_nothing(
     wait_for(lambda: len(_sink_rows(sink_db)) >= CHANGES, timeout_s=180, interval_s=1)
     time.sleep(3)
     _assert_exactly_once(_sink_rows(sink_db), ids)
+    # The restarted consumer was re-sent what the killed one handled but never committed,
+    # and skipped it: proof the kill landed mid-batch and the dedupe did the work.
+    assert _duplicates_skipped(processes.log("sink2")) > 0
     runtime.close()
+
+
+def _duplicates_skipped(log_text: str) -> int:
+    total = 0
+    for line in log_text.splitlines():
+        if line.startswith("{") and '"batch handled"' in line:
+            total += int(json.loads(line).get("duplicate", 0))
+    return total

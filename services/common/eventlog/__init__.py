@@ -27,7 +27,10 @@ def open_event_log(config: Config) -> EventLog:
         from services.common.eventlog.kafka import KafkaEventLog
 
         return KafkaEventLog(
-            config.kafka_bootstrap, topic_prefix=config.topic_prefix, client_id=config.service
+            config.kafka_bootstrap,
+            topic_prefix=config.topic_prefix,
+            client_id=config.service,
+            delivery_timeout_ms=config.kafka_delivery_timeout_ms,
         )
     from services.common.eventlog.embedded import SqliteEventLog
 

@@ -66,8 +66,9 @@ class KafkaEventLog:
                 acks="all",
                 enable_idempotence=True,
                 linger_ms=5,
-                request_timeout_ms=10000,
-                max_block_ms=10000,
+                # Kafka requires delivery timeout > linger + request timeout.
+                request_timeout_ms=min(10000, self.delivery_timeout_ms // 2),
+                max_block_ms=min(10000, self.delivery_timeout_ms),
                 delivery_timeout_ms=self.delivery_timeout_ms,
             )
         return self._producer
