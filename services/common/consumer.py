@@ -11,9 +11,9 @@ moves on: one bad message must not stop a service.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
