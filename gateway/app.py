@@ -62,17 +62,21 @@ def _proxy_blueprint(transport: Transport) -> Blueprint:
     return bp
 
 
+def _internal_get() -> dict[str, str]:
+    """A minimal WSGI environ for the gateway's own GETs to a service (no client request)."""
+    return {
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": "",
+        "wsgi.url_scheme": "http",
+        "SERVER_NAME": "gateway",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+
+
 def _service_ready(transport: Transport, service: str) -> Callable[[], None]:
     def check() -> None:
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "QUERY_STRING": "",
-            "wsgi.url_scheme": "http",
-            "SERVER_NAME": "gateway",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-        }
-        response = transport.forward(service, "/readyz", environ, b"")
+        response = transport.forward(service, "/readyz", _internal_get(), b"")
         if response.status_code != 200:
             body = json.loads(response.get_data() or b"{}")
             raise RuntimeError(body.get("detail", f"{service} answered {response.status_code}"))
@@ -88,16 +92,9 @@ def merged_openapi(transport: Transport) -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {}},
     }
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "QUERY_STRING": "",
-        "wsgi.url_scheme": "http",
-        "SERVER_NAME": "gateway",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-    }
     for service in SERVICES:
-        part = json.loads(transport.forward(service, "/openapi.json", environ, b"").get_data())
+        response = transport.forward(service, "/openapi.json", _internal_get(), b"")
+        part = json.loads(response.get_data())
         doc["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/v1/")})
         doc["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
     return doc

@@ -48,7 +48,11 @@ def run_env(target_metadata: sa.MetaData, service: str) -> None:
 
 
 def create_plumbing_tables() -> None:
-    """Initial migration step every service shares: outbox and processed events."""
+    """Initial migration step every service shares: outbox and processed events.
+
+    Spelled out rather than derived from ``db.plumbing_tables``: a migration is a frozen
+    record of what version 1 created, and must not change when the live model does.
+    """
     op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
