@@ -14,7 +14,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps \
-        lint test test-unit test-contract test-integration test-e2e clean
+        lint bench test test-unit test-contract test-integration test-e2e clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -36,7 +36,7 @@ data: $(STAMP) $(POSTCODES) ## Build the postcode database (OS Code-Point Open) 
 
 run: install data ## Run the whole platform in embedded mode on http://127.0.0.1:8000 (Ctrl-C stops)
 	@echo "Starting the platform on http://$(HOST):$(PORT) (embedded mode; Ctrl-C stops it)"
-	VMP_MODE=embedded VMP_DATA_DIR=$(DATA_DIR) VMP_POSTCODES_DB=$(POSTCODES) exec $(BIN)/gunicorn -c deploy/gunicorn_config.py \
+	VMP_MODE=embedded VMP_DEMO_DATA=on VMP_DATA_DIR=$(DATA_DIR) VMP_POSTCODES_DB=$(POSTCODES) exec $(BIN)/gunicorn -c deploy/gunicorn_config.py \
 	  --workers 1 --threads 8 --bind $(HOST):$(PORT) 'gateway.wsgi:create_app()'
 
 system-deps: ## Install system packages the real engines need (PostgreSQL; checks Java and Maven)
@@ -67,6 +67,11 @@ test-contract: install data system-deps ## Contract tests on every adapter (embe
 
 test: install data system-deps lint ## Everything: lint, unit, contract, integration and end-to-end tests
 	$(BIN)/pytest tests $(PYTEST_ARGS)
+
+bench: install data system-deps ## Benchmarks: relay throughput, post -> searchable latency (embedded and Kafka + ES)
+	$(PY) -m bench.relay_throughput --events 20000
+	$(PY) -m bench.post_to_searchable --posts 200 --embedded
+	$(PY) -m bench.post_to_searchable --posts 200
 
 clean: ## Remove local state (databases, logs); keeps downloads and the virtualenv
 	cd var/data 2>/dev/null && rm -f eventlog.sqlite* search-index.sqlite* opportunities.sqlite* volunteers.sqlite* availability.sqlite* search.sqlite*; rm -rf .run

@@ -20,6 +20,7 @@ from deploy.engines import Elasticsearch, Kafka, Postgres
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"opportunities": 8101, "volunteers": 8102, "availability": 8103, "search": 8104}
 CONSUMERS = ("search",)
+SCHEDULERS = ("opportunities",)
 STATE = Path(os.environ.get("VMP_INFRA_DIR", ROOT / ".run" / "infra"))
 
 
@@ -40,6 +41,8 @@ def service_env(service: str, kafka: Kafka, es: Elasticsearch, pg: Postgres) -> 
         "VMP_KAFKA_BOOTSTRAP": kafka.bootstrap,
         "VMP_ELASTICSEARCH_URL": es.url,
         "VMP_LOG_SERVICE": service,
+        # The search service's `reindex` reads every role from the opportunities service.
+        "VMP_OPPORTUNITIES_URL": f"http://127.0.0.1:{SERVICES['opportunities']}",
     }
 
 
@@ -87,13 +90,14 @@ def main() -> int:
             env=env,
             cwd=str(ROOT),
         )
-        if service in CONSUMERS:
-            manager.add_process(
-                f"{service}-consumer",
-                f"{sys.executable} -m services.{service}.entrypoints.cli consume",
-                env=env,
-                cwd=str(ROOT),
-            )
+        for role, services in (("consume", CONSUMERS), ("schedule", SCHEDULERS)):
+            if service in services:
+                manager.add_process(
+                    f"{service}-{role}",
+                    f"{sys.executable} -m services.{service}.entrypoints.cli {role}",
+                    env=env,
+                    cwd=str(ROOT),
+                )
     gateway_env = {**os.environ, "VMP_MODE": "scaled", "VMP_LOG_SERVICE": "gateway"}
     gateway_env.update(
         {f"VMP_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in SERVICES.items()}

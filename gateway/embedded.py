@@ -6,6 +6,7 @@ and consumer groups run as threads next to the gateway.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from flask import Flask
 from services.availability.definition import SERVICE as AVAILABILITY
 from services.common.config import Config
 from services.common.eventlog.embedded import SqliteEventLog
+from services.common.jobs import run_periodic
 from services.common.service import ServiceDefinition, runtime_of
 from services.opportunities.definition import SERVICE as OPPORTUNITIES
 from services.search.definition import SERVICE as SEARCH
@@ -59,4 +61,6 @@ def build_embedded(config: Config) -> EmbeddedPlatform:
         workers.append((f"{definition.name}-relay", runtime.relay().run))
         for spec in definition.consumer_specs(runtime):
             workers.append((f"{definition.name}-{spec.group}", runtime.consumer(spec).run))
+        for job in definition.periodic_jobs(runtime):
+            workers.append((f"{definition.name}-{job.name}", functools.partial(run_periodic, job)))
     return EmbeddedPlatform(apps, workers)

@@ -9,6 +9,7 @@ API_ROUTES: dict[str, str] = {
     "/api/v1/organisations": "opportunities",
     "/api/v1/opportunities": "opportunities",
     "/api/v1/vocabularies": "opportunities",
+    "/api/v1/moderation": "opportunities",
     "/api/v1/search": "search",
     "/api/v1/auth": "volunteers",
     "/api/v1/me": "volunteers",

@@ -27,6 +27,10 @@ def create_app(config: Config | None = None, start_workers: bool = True) -> Flas
         platform = build_embedded(config)
         if start_workers:
             platform.start_workers()
+            if config.demo_data:
+                from gateway.demo import load_demo_in_background
+
+                load_demo_in_background(platform.apps["opportunities"], config.data_dir)
         atexit.register(platform.shutdown)
         transport = InProcessTransport(platform.apps)
         app = create_gateway_app(config, transport)

@@ -36,6 +36,13 @@ class Config:
     index_prefix: str = "vmp"
     max_body_bytes: int = 1_000_000
     service_urls: Mapping[str, str] = field(default_factory=dict)
+    # HMAC secret shared by the gateway (which issues access tokens) and the services (which
+    # verify them). Embedded mode keeps a generated one in the data folder.
+    auth_secret: str = ""
+    # Must a new organisation be approved before its roles reach search? On in production.
+    moderation_required: bool = False
+    # Load the demo organisations and roles on first start (`make run` turns this on).
+    demo_data: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -68,7 +75,11 @@ class Config:
             elasticsearch_url=env.get("VMP_ELASTICSEARCH_URL", "http://127.0.0.1:19201"),
             index_prefix=env.get("VMP_INDEX_PREFIX", "vmp"),
             service_urls=_service_urls(env),
+            auth_secret=env.get("VMP_AUTH_SECRET", ""),
+            demo_data=env.get("VMP_DEMO_DATA", "off").lower() in {"on", "true", "1", "yes"},
         )
+        moderation = env.get("VMP_MODERATION", "on" if base.production else "off")
+        base = replace(base, moderation_required=moderation.lower() in {"on", "true", "1", "yes"})
         url = env.get(f"VMP_{service.upper()}_DATABASE_URL") or env.get("VMP_DATABASE_URL")
         return replace(base, database_url=url or default_database_url(base, service))
 

@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.common import metrics
+from services.common.auth import resolve_secret
 from services.common.config import Config
 from services.common.openapi import build_openapi
 from services.common.problems import Problem, problem_response, register_problem_handlers
@@ -41,6 +42,7 @@ def create_service_app(
     app = Flask(f"services.{name}")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["VMP"] = config
+    app.config["VMP_AUTH_SECRET"] = resolve_secret(config)
     app.extensions.update(extensions or {})
     register_problem_handlers(app)
     _install_request_hooks(app, name)

@@ -75,20 +75,26 @@ def problem_response(problem: Problem) -> Response:
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow nests errors by field; partners want one flat map of JSON paths."""
+    """marshmallow nests errors by field, list items under integer keys; partners want one
+    flat map of JSON paths (``locations[0].postcode``)."""
     flat: dict[str, list[str]] = {}
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_errors(value, path))
+            flat.update(flatten_errors(value, _join(prefix, key)))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         flat[prefix or "_body"] = list(messages)
     elif isinstance(messages, list):
         for index, value in enumerate(messages):
-            flat.update(flatten_errors(value, f"{prefix}[{index}]"))
+            flat.update(flatten_errors(value, _join(prefix, index)))
     else:
         flat[prefix or "_body"] = [str(messages)]
     return flat
+
+
+def _join(prefix: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else str(key)
 
 
 def register_problem_handlers(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask
@@ -11,6 +11,7 @@ from services.common.config import Config
 from services.common.consumer import ConsumerSpec
 from services.common.eventlog import EventLog
 from services.common.http import create_service_app
+from services.common.jobs import PeriodicJob
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
 
@@ -24,6 +25,11 @@ class ServiceDefinition:
     bootstrap: Callable[[Config, EventLog | None], ServiceRuntime]
     blueprints: Callable[[], Sequence[Blueprint]]
     consumers: Callable[[ServiceRuntime], Sequence[ConsumerSpec]] | None = None
+    # Periodic work (sweeps, reminders): threads in embedded mode, a `scheduler` process
+    # at scale.
+    jobs: Callable[[ServiceRuntime], Sequence[PeriodicJob]] | None = None
+    # Extra command-line commands (``reindex``): name -> (help, run(runtime, argv) -> code).
+    commands: Mapping[str, tuple[str, Callable[[ServiceRuntime, list[str]], int]]] | None = None
 
     def create_app(self, config: Config | None = None, event_log: EventLog | None = None) -> Flask:
         config = config or Config.from_env(self.name)
@@ -40,6 +46,9 @@ class ServiceDefinition:
 
     def consumer_specs(self, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
         return self.consumers(runtime) if self.consumers else ()
+
+    def periodic_jobs(self, runtime: ServiceRuntime) -> Sequence[PeriodicJob]:
+        return self.jobs(runtime) if self.jobs else ()
 
 
 def runtime_of(app: Flask) -> ServiceRuntime:

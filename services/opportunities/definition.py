@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+from services.common.jobs import PeriodicJob
+from services.common.runtime import ServiceRuntime
 from services.common.service import ServiceDefinition
 from services.opportunities.bootstrap import bootstrap
 
+SWEEP_JOB = "recruiting-sweep"
+SWEEP_INTERVAL_S = 3600.0
+
 
 def _blueprints() -> list:
-    from services.opportunities.api import organisations
+    from services.opportunities.api import (
+        errors,
+        members,
+        moderation,
+        opportunities,
+        organisations,
+        vocabularies,
+    )
 
-    return [organisations.bp]
+    return [
+        errors.bp,
+        organisations.bp,
+        members.bp,
+        moderation.bp,
+        opportunities.bp,
+        vocabularies.bp,
+    ]
+
+
+def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
+    """The "still recruiting?" sweep, hourly (it is idempotent: running it twice is harmless)."""
+    from services.opportunities.service_layer.sweep import sweep
+
+    return [PeriodicJob(SWEEP_JOB, SWEEP_INTERVAL_S, lambda: sweep(runtime).as_dict())]
+
+
+def _sweep_command(runtime: ServiceRuntime, argv: list[str]) -> int:
+    from services.opportunities.entrypoints.commands import sweep_command
+
+    return sweep_command(runtime, argv)
 
 
 SERVICE = ServiceDefinition(
@@ -17,4 +49,6 @@ SERVICE = ServiceDefinition(
     title="Opportunities service",
     bootstrap=bootstrap,
     blueprints=_blueprints,
+    jobs=_jobs,
+    commands={"sweep": ("run the still-recruiting sweep once ([--now ISO])", _sweep_command)},
 )

@@ -6,23 +6,28 @@ import logging
 from pathlib import Path
 
 from services.common.config import Config
+from services.common.envelope import utcnow
 from services.common.eventlog import EventLog
+from services.common.geo.postcodes import Geocoder
 from services.common.runtime import ServiceRuntime, build_runtime
+from services.common.vocab.vocabularies import load_vocabularies
 from services.search.adapters.index.port import SearchIndex
 from services.search.adapters.orm import metadata
+from services.search.domain.synonyms import synonym_rules
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def open_index(config: Config) -> SearchIndex:
+    synonyms = synonym_rules(load_vocabularies())
     if config.search_backend == "elasticsearch":
         from services.search.adapters.index.elastic import ElasticsearchIndex
 
-        return ElasticsearchIndex(config.elasticsearch_url, config.index_prefix)
+        return ElasticsearchIndex(config.elasticsearch_url, config.index_prefix, synonyms)
     from services.search.adapters.index.embedded import SqliteSearchIndex
 
-    return SqliteSearchIndex(config.data_dir / "search-index.sqlite")
+    return SqliteSearchIndex(config.data_dir / "search-index.sqlite", synonyms)
 
 
 def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
@@ -34,4 +39,6 @@ def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRunti
         log.warning("search index not ready at start-up: %s", exc)
     runtime.extra_checks[index.name] = index.ping
     runtime.extensions["index"] = index
+    runtime.extensions["geocoder"] = Geocoder(config.postcodes_db)
+    runtime.extensions["clock"] = utcnow
     return runtime

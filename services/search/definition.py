@@ -8,17 +8,25 @@ from services.common.consumer import ConsumerSpec
 from services.common.runtime import ServiceRuntime
 from services.common.service import ServiceDefinition
 from services.search.bootstrap import bootstrap
-from services.search.service_layer.projections import indexer_spec
+from services.search.service_layer.projections import Indexer
+from services.search.service_layer.reindex import reindex_command
 
 
-def _consumers(_runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
-    return [indexer_spec()]
+def _blueprints() -> list:
+    from services.search.api import search
+
+    return [search.bp]
+
+
+def _consumers(runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
+    return [Indexer(runtime.extensions["index"]).spec()]
 
 
 SERVICE = ServiceDefinition(
     name="search",
     title="Search service",
     bootstrap=bootstrap,
-    blueprints=list,
+    blueprints=_blueprints,
     consumers=_consumers,
+    commands={"reindex": ("rebuild the index from the opportunities service", reindex_command)},
 )

@@ -21,7 +21,7 @@ from schemas.compat import (
     registry_files_in,
     resolve_commit,
 )
-from schemas.registry import DEFAULT_ROOT
+from schemas.registry import DEFAULT_ROOT, load_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKING_TREE = REPO_ROOT / "schemas"
@@ -248,13 +248,20 @@ def _edit_json(path: Path, change: Change) -> None:
     path.write_text(json.dumps(document, indent=2))
 
 
-def _add_version_2(root: Path, change: Change) -> None:
-    schema = json.loads((root / "jsonschema" / "organisations.v1.json").read_text())
-    schema["properties"]["event_version"]["const"] = 2
+CURRENT = load_registry(DEFAULT_ROOT).topic("organisations").current_version
+NEXT = CURRENT + 1
+
+
+def _add_next_version(root: Path, change: Change) -> None:
+    """organisations v(N+1), a copy of the current vN with ``change`` applied."""
+    schema = json.loads((root / "jsonschema" / f"organisations.v{CURRENT}.json").read_text())
+    schema["properties"]["event_version"]["const"] = NEXT
     change(schema)
-    (root / "jsonschema" / "organisations.v2.json").write_text(json.dumps(schema))
+    (root / "jsonschema" / f"organisations.v{NEXT}.json").write_text(json.dumps(schema))
     topic = root / "topics" / "organisations.yaml"
-    topic.write_text(topic.read_text().replace("current_version: 1", "current_version: 2"))
+    topic.write_text(
+        topic.read_text().replace(f"current_version: {CURRENT}", f"current_version: {NEXT}")
+    )
 
 
 def test_an_unchanged_registry_has_no_breaking_changes(new_root: Path) -> None:
@@ -269,14 +276,16 @@ def test_a_removed_topic_is_breaking(new_root: Path) -> None:
 
 def test_a_removed_version_and_lower_current_version_are_breaking(new_root: Path) -> None:
     old = dict(OLD_FILES)
-    _add_version_2(new_root, lambda s: None)
-    old_v2 = registry_files_in(new_root)
-    (new_root / "jsonschema" / "organisations.v2.json").unlink()
+    _add_next_version(new_root, lambda s: None)
+    old_next = registry_files_in(new_root)
+    (new_root / "jsonschema" / f"organisations.v{NEXT}.json").unlink()
     topic = new_root / "topics" / "organisations.yaml"
-    topic.write_text(topic.read_text().replace("current_version: 2", "current_version: 1"))
-    problems = compare_registries(old_v2, new_root)
-    assert "topic 'organisations' v2: schema removed" in problems
-    assert any("current_version decreased from 2 to 1" in p for p in problems)
+    topic.write_text(
+        topic.read_text().replace(f"current_version: {NEXT}", f"current_version: {CURRENT}")
+    )
+    problems = compare_registries(old_next, new_root)
+    assert f"topic 'organisations' v{NEXT}: schema removed" in problems
+    assert any(f"current_version decreased from {NEXT} to {CURRENT}" in p for p in problems)
     assert compare_registries(old, new_root) == []
 
 
@@ -291,13 +300,16 @@ def test_a_published_schema_may_change_descriptions_only(new_root: Path) -> None
 
 
 def test_a_new_version_is_checked_against_the_previous_one(new_root: Path) -> None:
-    _add_version_2(new_root, lambda s: s["$defs"]["name"].update(maxLength=400))
+    _add_next_version(new_root, lambda s: s["$defs"]["name"].update(maxLength=400))
     assert compare_registries(OLD_FILES, new_root) == []
-    (new_root / "jsonschema" / "organisations.v2.json").unlink()
-    _add_version_2(new_root, lambda s: s["properties"]["event_type"]["enum"].pop())
+    (new_root / "jsonschema" / f"organisations.v{NEXT}.json").unlink()
+    _add_next_version(
+        new_root, lambda s: s["properties"]["event_type"]["enum"].remove("OrganisationRenamed")
+    )
     problems = compare_registries(OLD_FILES, new_root)
+    transition = f"v{CURRENT} -> v{NEXT} (BACKWARD)"
     assert any(
-        "v1 -> v2 (BACKWARD)" in p and "'OrganisationRenamed' removed" in p for p in problems
+        transition in p and "'OrganisationRenamed' removed" in p for p in problems
     ), problems
     assert any("rejects old example organisation-renamed.json" in p for p in problems)
 

@@ -17,7 +17,7 @@ from schemas.registry import load_registry
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 SERVICES = ("opportunities", "volunteers", "availability", "search")
-ROLES = {"api", "relay", "consumer", "gateway"}
+ROLES = {"api", "relay", "consumer", "scheduler", "gateway"}
 INFRA_IMAGES = {
     "kafka": "apache/kafka:3.9.1",
     "elasticsearch": "docker.elastic.co/elasticsearch/elasticsearch:8.14.1",
@@ -89,6 +89,12 @@ def test_compose_names_every_role_of_every_service() -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_consumer_container_runs_exactly_for_services_with_consumers(service: str) -> None:
     assert bool(containers_with(service, "consumer")) == declares_consumers(service)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_scheduler_container_runs_exactly_for_services_with_jobs(service: str) -> None:
+    definition = importlib.import_module(f"services.{service}.definition").SERVICE
+    assert bool(containers_with(service, "scheduler")) == bool(definition.jobs)
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORM))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.common.auth import issue_token
 from services.common.problems import flatten_errors
+
+
+def _signed_in(app: Flask) -> dict[str, str]:
+    secret = app.extensions["platform"].apps["opportunities"].config["VMP_AUTH_SECRET"]
+    return {"Authorization": f"Bearer {issue_token(secret, 'account-1')}"}
 
 
 def test_validation_errors_name_each_field(platform_app: Flask) -> None:
     response = platform_app.test_client().post(
-        "/api/v1/organisations", json={"name": "", "type": "bank", "website": "nope"}
+        "/api/v1/organisations",
+        json={"name": "", "type": "bank", "website": "nope"},
+        headers=_signed_in(platform_app),
     )
     assert response.status_code == 422
     assert response.headers["Content-Type"] == "application/problem+json"
@@ -24,7 +32,9 @@ def test_404_405_and_malformed_json_are_problems(platform_app: Flask) -> None:
     missing = client.get("/api/v1/organisations/does-not-exist")
     wrong_method = client.delete("/healthz")
     not_json = client.post(
-        "/api/v1/organisations", data="{oops", headers={"Content-Type": "application/json"}
+        "/api/v1/organisations",
+        data="{oops",
+        headers={"Content-Type": "application/json", **_signed_in(platform_app)},
     )
     for response, status in ((missing, 404), (wrong_method, 405), (not_json, 400)):
         assert response.status_code == status
@@ -57,11 +67,12 @@ def test_nested_marshmallow_errors_flatten_to_paths() -> None:
     flat = flatten_errors(
         {"locations": {0: {"postcode": ["Unknown postcode."]}}, "q": ["Too long."]}
     )
-    assert flat == {"locations.0.postcode": ["Unknown postcode."], "q": ["Too long."]}
+    assert flat == {"locations[0].postcode": ["Unknown postcode."], "q": ["Too long."]}
 
 
 def test_an_unknown_postcode_is_a_field_error_in_plain_english(platform_app: Flask) -> None:
     client = platform_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = _signed_in(platform_app)["Authorization"]
     unknown = client.post(
         "/api/v1/organisations", json={"name": "A", "type": "charity", "postcode": "SE1 9ZZ"}
     )

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from flask import Flask
 
 from gateway.routing import API_ROUTES, SERVICES, resolve_api, resolve_ops
+from services.common.auth import issue_token
 from services.common.service import runtime_of
-from services.search.service_layer.projections import indexer_spec
+from services.search.definition import SERVICE as SEARCH
 
 
 def test_every_service_is_healthy_ready_and_documented_through_the_gateway(
@@ -48,14 +49,17 @@ def test_request_ids_are_kept_or_made(platform_app: Flask) -> None:
 
 def test_a_write_flows_through_outbox_relay_and_consumer(platform_app: Flask) -> None:
     platform = platform_app.extensions["platform"]
+    token = issue_token(platform.apps["opportunities"].config["VMP_AUTH_SECRET"], "account-1")
     created = platform_app.test_client().post(
-        "/api/v1/organisations", json={"name": "Canal Volunteers", "type": "community_group"}
+        "/api/v1/organisations",
+        json={"name": "Canal Volunteers", "type": "community_group"},
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert created.status_code == 201
     opportunities = runtime_of(platform.apps["opportunities"])
     search = runtime_of(platform.apps["search"])
     assert opportunities.relay().publish_pending() == 1
-    runner = search.consumer(indexer_spec())
+    runner = search.consumer(SEARCH.consumer_specs(search)[0])
     assert runner.run_once(2.0) == 1
     with search.engine.connect() as conn:
         names = conn.execute(sa.text("SELECT id, name FROM organisations")).all()

@@ -1,0 +1,27 @@
+"""Domain refusals as RFC 9457 problems, for every route of the service."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from services.common.problems import TYPE_BASE, Problem, problem_response
+from services.opportunities.domain.errors import Conflict, DomainError, Forbidden, NotFound
+
+bp = Blueprint("opportunities_errors", __name__)
+_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    NotFound: (404, "Not Found"),
+    Forbidden: (403, "Forbidden"),
+    Conflict: (409, "Conflict"),
+}
+
+
+def to_problem(exc: DomainError) -> Problem:
+    status, title = next(
+        (value for kind, value in _STATUS.items() if isinstance(exc, kind)), (400, "Bad Request")
+    )
+    return Problem(status, title, exc.detail, type_=TYPE_BASE + exc.code, **exc.extra)
+
+
+@bp.app_errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> Response:
+    return problem_response(to_problem(exc))
