@@ -308,9 +308,7 @@ def test_a_new_version_is_checked_against_the_previous_one(new_root: Path) -> No
     )
     problems = compare_registries(OLD_FILES, new_root)
     transition = f"v{CURRENT} -> v{NEXT} (BACKWARD)"
-    assert any(
-        transition in p and "'OrganisationRenamed' removed" in p for p in problems
-    ), problems
+    assert any(transition in p and "'OrganisationRenamed' removed" in p for p in problems), problems
     assert any("rejects old example organisation-renamed.json" in p for p in problems)
 
 
