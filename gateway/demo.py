@@ -13,10 +13,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from rich.progress import track
 
 from services.common.auth import issue_token
+from services.common.service import runtime_of
 from services.opportunities.demo import demo_dataset
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,8 @@ class DemoLoadFailed(RuntimeError):
 def load_demo(opportunities: Flask, data_dir: Path, today: dt.date | None = None) -> int:
     """Post every demo organisation and role; returns the number of roles published."""
     marker = Path(data_dir) / MARKER
-    if marker.exists():
-        return 0
+    if marker.exists() or _has_organisations(opportunities):
+        return 0  # loaded before, or a real deployment: never mix demo roles into real ones
     dataset = demo_dataset(today or dt.date.today())
     token = issue_token(opportunities.config["VMP_AUTH_SECRET"], DEMO_OWNER, roles=["admin"])
     client = opportunities.test_client()
@@ -62,6 +64,12 @@ def load_demo(opportunities: Flask, data_dir: Path, today: dt.date | None = None
     marker.write_text(f"{len(dataset.roles)} roles loaded {dt.datetime.now(dt.UTC).isoformat()}\n")
     log.info("demo data loaded", extra={"roles": len(dataset.roles)})
     return len(dataset.roles)
+
+
+def _has_organisations(opportunities: Flask) -> bool:
+    engine = runtime_of(opportunities).engine
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.text("SELECT count(*) FROM organisations")).scalar())
 
 
 def load_demo_in_background(opportunities: Flask, data_dir: Path) -> threading.Thread:

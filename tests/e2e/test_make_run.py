@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from services.common.auth import issue_token
 from tests.support import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,12 @@ def _up(base: str) -> bool:
         return False
 
 
+def _demo_roles_near(base: str, postcode: str) -> int:
+    query = f"{base}/api/v1/search?postcode={postcode}&radius_km=25&remote=exclude"
+    body = requests.get(query, timeout=5).json()
+    return int(body["total"]) if body["total"] >= 3 else 0
+
+
 def _ctrl_c(proc: subprocess.Popen) -> int:
     os.killpg(proc.pid, signal.SIGINT)
     return proc.wait(timeout=30)
@@ -54,12 +61,18 @@ def test_make_run_serves_every_service_and_stops_cleanly(tmp_path: Path) -> None
             assert response.status_code == 200
             assert response.json() == {"service": service, "status": "ok"}
         assert requests.get(base + "/readyz", timeout=10).status_code == 200
+        # First start: the demo roles arrive in search through the outbox and the indexer.
+        near = wait_for(lambda: _demo_roles_near(base, "LS1 4DY"), timeout_s=180)
+        assert near >= 3
+        secret = (tmp_path / "data" / "auth-secret").read_text().strip()
+        token = issue_token(secret, "e2e-account")
         created = requests.post(
             base + "/api/v1/organisations",
             json={"name": "Riverside Food Bank", "type": "charity"},
+            headers={"Authorization": f"Bearer {token}"},
             timeout=5,
         )
-        assert created.status_code == 201
+        assert created.status_code == 201, created.text
     finally:
         if proc.poll() is None:
             _ctrl_c(proc)

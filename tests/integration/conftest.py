@@ -16,6 +16,8 @@ import pytest
 from tests.support import unique_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
+# Scale-out processes run as production (moderation on, a configured token secret).
+TEST_AUTH_SECRET = "integration-tests-" + uuid.uuid4().hex
 
 
 class Processes:
@@ -81,6 +83,8 @@ def kafka_env(kafka_engine) -> dict[str, str]:
         "VMP_EVENT_LOG": "kafka",
         "VMP_KAFKA_BOOTSTRAP": kafka_engine.bootstrap,
         "VMP_TOPIC_PREFIX": unique_prefix(),
+        "VMP_INDEX_PREFIX": unique_prefix().rstrip("."),
+        "VMP_AUTH_SECRET": TEST_AUTH_SECRET,
         "VMP_LOG_LEVEL": "INFO",
     }
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from services.search.adapters.index import embedded_filter as flt
 from services.search.adapters.index import embedded_text as text
@@ -52,6 +55,8 @@ CREATE TABLE IF NOT EXISTS role_points (
     latitude REAL NOT NULL, longitude REAL NOT NULL, postcode TEXT);
 CREATE INDEX IF NOT EXISTS role_points_by_role ON role_points (role);
 CREATE TABLE IF NOT EXISTS title_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO index_meta VALUES ('generation', 0);
 """
 _CODE_KINDS = ("causes", "skills", "requirements", "accessibility", "sessions")
 
@@ -67,6 +72,7 @@ class SqliteSearchIndex:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._words = text.WordList()
+        self._ranked: _Lru[tuple[int, SearchQuery], flt.Ranked] = _Lru(16)
 
     # --- connection and lifecycle -------------------------------------------------------
 
@@ -88,6 +94,9 @@ class SqliteSearchIndex:
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
+                # Cached rankings are keyed by this number, so a write retires them (in
+                # every process sharing the file).
+                conn.execute("UPDATE index_meta SET value = value + 1 WHERE key = 'generation'")
                 yield conn
             except BaseException:
                 conn.rollback()
@@ -155,8 +164,14 @@ class SqliteSearchIndex:
         if query.terms:
             words = self._words.get(conn)
             match = text.match_expression(query.terms, self.synonyms, words)
-        candidates = flt.load_candidates(conn, query, match)
-        return flt.finish(conn, query, candidates, match)
+        # Walking a large result page by page would otherwise rank it again for every page.
+        whole = replace(query, page=1, per_page=1, after=None)
+        key = (_generation(conn), whole)
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = flt.rank(query, flt.load_candidates(conn, query, match), match)
+            self._ranked.put(key, ranked)
+        return flt.page_of(conn, query, ranked, match)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         expression = text.prefix_expression(prefix)
@@ -168,6 +183,37 @@ class SqliteSearchIndex:
             (expression, limit),
         )
         return [row[0] for row in rows]
+
+
+def _generation(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT value FROM index_meta WHERE key = 'generation'").fetchone()[0])
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 def _insert(conn: sqlite3.Connection, doc: RoleDocument) -> None:

@@ -8,6 +8,7 @@ contract in ``services.search.domain.query`` states them.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import json
@@ -234,9 +235,16 @@ def _day(value: str | None) -> float:
     return float(dt.date.fromisoformat(value).toordinal()) if value else _LAST
 
 
-def finish(
-    conn: sqlite3.Connection, query: SearchQuery, candidates: list[Candidate], match: str | None
-) -> SearchPage:
+@dataclass
+class Ranked:
+    """Every match of a query in order, and its facets: what every page of it is cut from."""
+
+    matches: list[Candidate]
+    keys: list[tuple[Any, ...]]
+    facets: dict[str, dict[str, int]]
+
+
+def rank(query: SearchQuery, candidates: list[Candidate], match: str | None) -> Ranked:
     tests = _facet_tests(query)
     matches = [c for c in candidates if all(test(c) for test in tests.values())]
     sort = query.sort
@@ -248,17 +256,22 @@ def finish(
     for c in matches:
         c.sort_key = key(c)
     matches.sort(key=lambda c: c.sort_key)
+    return Ranked(matches, [c.sort_key for c in matches], _facets(query, candidates))
+
+
+def page_of(
+    conn: sqlite3.Connection, query: SearchQuery, ranked: Ranked, match: str | None
+) -> SearchPage:
+    start = query.offset
     if query.after is not None:
-        after = tuple(query.after)
-        remaining = [c for c in matches if c.sort_key > after]
-    else:
-        remaining = matches[query.offset :]
-    page = remaining[: query.per_page]
-    more = len(remaining) > len(page)
+        # Sort keys end with the unique role id, so "after" is a strict position.
+        start = bisect.bisect_right(ranked.keys, tuple(query.after))
+    page = ranked.matches[start : start + query.per_page]
+    more = start + len(page) < len(ranked.matches)
     return SearchPage(
-        total=len(matches),
+        total=len(ranked.matches),
         hits=_hits(conn, page, match),
-        facets=_facets(query, candidates),
+        facets=ranked.facets,
         next_after=page[-1].sort_key if page and more else None,
     )
 
