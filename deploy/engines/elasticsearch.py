@@ -10,12 +10,15 @@ geo_point with geo_distance/geo_bounding_box/geo_shape queries, geo sorting, fun
 (decay, field_value_factor), nested, completion suggester, terms/composite/date_histogram/
 geo_distance/avg/top_hits aggregations, aliases, index templates.  NOT there (see
 MISSING_MODULES): the percolator, painless scripts, the analysis-common analyzers (english,
-asciifolding, edge_ngram, ...), mapper-extras types (search_as_you_type, scaled_float,
-rank_feature), _delete_by_query/_update_by_query/_reindex, bucket_sort and the other
-aggregations of the "aggregations" module, ingest processors, join fields.
+edge_ngram, ...; but see below for the filters we add), mapper-extras types
+(search_as_you_type, scaled_float, rank_feature), _delete_by_query/_update_by_query/_reindex,
+bucket_sort and the other aggregations of the "aggregations" module, ingest processors, join
+fields.
 
 The missing "rest-root" module (`GET /`, `HEAD /`: the Python client's info() and ping()) is
-replaced by a small plugin of ours, java/RootPlugin.java.
+replaced by a small plugin of ours, java/RootPlugin.java; the analysis-common token filters the
+search index needs (lowercase, porter_stem, asciifolding, synonym_graph; `stop` is in core) by
+another, java/AnalysisPlugin.java, under the stock names (see es_plugin.py).
 
 Elasticsearch refuses to run as root: see common.run_as_mode for how we run it.
 """
@@ -41,7 +44,7 @@ from .common import (
     run_as_prefix,
     say,
 )
-from .es_plugin import install_root_plugin
+from .es_plugin import install_plugins
 from .process import ManagedProcess
 
 ES_VERSION = "8.14.1"
@@ -122,7 +125,7 @@ class Elasticsearch(ManagedProcess):
             if not (self.dist_dir / "bin" / "elasticsearch").exists():
                 say(f"unpacking {ES_ZIP} into {self.dist_dir}")
                 _unpack(lib / ES_ZIP, self.dist_dir.parent)
-            install_root_plugin(self.dist_dir, ES_VERSION)
+            install_plugins(self.dist_dir, ES_VERSION)
 
     # -- health --------------------------------------------------------------------------------
     def is_healthy(self) -> bool:

@@ -1,8 +1,13 @@
-"""Build and install deploy/engines/java/RootPlugin.java into the cached Elasticsearch.
+"""Build and install our Elasticsearch plugins (deploy/engines/java/*.java) into the cached node.
 
-The plugin restores `GET /` and `HEAD /` (the "rest-root" module missing from the Maven Central
-distribution; see elasticsearch.py).  It is compiled with javac against the distribution's
-own jars, so there is no separate download and no version skew.
+- ``vmp-rest-root`` (RootPlugin.java) restores `GET /` and `HEAD /`, the "rest-root" module
+  missing from the Maven Central distribution (see elasticsearch.py);
+- ``vmp-analysis`` (AnalysisPlugin.java) provides the analysis-common token filters the search
+  index uses (`lowercase`, `porter_stem`, `asciifolding`, `synonym_graph`) under their stock
+  names, so the same index settings work on the official image, which must not get it.
+
+Each is compiled with javac against the distribution's own jars, so there is no separate
+download and no version skew, and rebuilt only when its source changes (a sha256 stamp).
 """
 
 from __future__ import annotations
@@ -11,61 +16,90 @@ import hashlib
 import shutil
 import subprocess
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .common import JAVA_MAVEN_HINT, EngineError, say
 
-PLUGIN_NAME = "vmp-rest-root"
-SOURCE = Path(__file__).resolve().parent / "java" / "RootPlugin.java"
-CLASSNAME = "org.vmp.engines.es.RootPlugin"
+JAVA_DIR = Path(__file__).resolve().parent / "java"
 
 
-def _descriptor(es_version: str) -> str:
+@dataclass(frozen=True)
+class PluginSpec:
+    """One single-source plugin: its directory name under plugins/, source and entry class."""
+
+    name: str
+    source: Path
+    classname: str
+    description: str
+
+
+PLUGINS = (
+    PluginSpec(
+        name="vmp-rest-root",
+        source=JAVA_DIR / "RootPlugin.java",
+        classname="org.vmp.engines.es.RootPlugin",
+        description="GET / and HEAD / for the local development node (vmp)",
+    ),
+    PluginSpec(
+        name="vmp-analysis",
+        source=JAVA_DIR / "AnalysisPlugin.java",
+        classname="org.vmp.engines.es.AnalysisPlugin",
+        description="analysis-common token filters for the local development node (vmp)",
+    ),
+)
+
+
+def _descriptor(spec: PluginSpec, es_version: str) -> str:
     return f"""\
-description=GET / and HEAD / for the local development node (vmp)
+description={spec.description}
 version=1.0.0
-name={PLUGIN_NAME}
-classname={CLASSNAME}
+name={spec.name}
+classname={spec.classname}
 java.version=17
 elasticsearch.version={es_version}
 """
 
 
-def install_root_plugin(es_home: Path, es_version: str) -> None:
-    """(Re)build the plugin into <es_home>/plugins unless it is there and up to date."""
-    target = es_home / "plugins" / PLUGIN_NAME
-    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+def install_plugins(es_home: Path, es_version: str) -> None:
+    """(Re)build every plugin of ours into <es_home>/plugins unless it is there and current."""
+    for spec in PLUGINS:
+        install_plugin(spec, es_home, es_version)
+
+
+def install_plugin(spec: PluginSpec, es_home: Path, es_version: str) -> None:
+    """(Re)build one plugin into <es_home>/plugins/<name> unless it is there and up to date."""
+    target = es_home / "plugins" / spec.name
+    # The version is in the stamp too: a plugin built for another node would not load.
+    digest = hashlib.sha256(spec.source.read_bytes() + es_version.encode()).hexdigest()
     stamp = target / "source.sha256"
     if stamp.exists() and stamp.read_text().strip() == digest:
         return
-    javac = shutil.which("javac")
-    if javac is None:
-        raise EngineError(f"javac not found (a JDK, not only a JRE, is needed). {JAVA_MAVEN_HINT}")
-    say(f"building the {PLUGIN_NAME} Elasticsearch plugin")
+    say(f"building the {spec.name} Elasticsearch plugin")
     # Build beside the distribution, not in plugins/, where a node starting meanwhile would
     # find a half-built plugin.
-    build = es_home.parent / f".{PLUGIN_NAME}.build"
+    build = es_home.parent / f".{spec.name}.build"
     shutil.rmtree(build, ignore_errors=True)
-    classes = build / "classes"
-    cmd = [
-        javac,
-        "--release",
-        "17",
-        "-nowarn",
-        "-cp",
-        f"{es_home / 'lib'}/*",
-        "-d",
-        str(classes),
-        str(SOURCE),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise EngineError(f"compiling {SOURCE.name} failed:\n{result.stdout}{result.stderr}")
-    with zipfile.ZipFile(build / f"{PLUGIN_NAME}.jar", "w") as jar:
-        for path in sorted(classes.rglob("*.class")):
-            jar.write(path, path.relative_to(classes).as_posix())
-    shutil.rmtree(classes)
-    (build / "plugin-descriptor.properties").write_text(_descriptor(es_version))
+    _compile(spec.source, es_home / "lib", build / "classes")
+    _jar(build / "classes", build / f"{spec.name}.jar")
+    (build / "plugin-descriptor.properties").write_text(_descriptor(spec, es_version))
     (build / "source.sha256").write_text(digest + "\n")
     shutil.rmtree(target, ignore_errors=True)
     build.rename(target)
+
+
+def _compile(source: Path, lib: Path, classes: Path) -> None:
+    javac = shutil.which("javac")
+    if javac is None:
+        raise EngineError(f"javac not found (a JDK, not only a JRE, is needed). {JAVA_MAVEN_HINT}")
+    cmd = [javac, "--release", "17", "-nowarn", "-cp", f"{lib}/*", "-d", str(classes), str(source)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise EngineError(f"compiling {source.name} failed:\n{result.stdout}{result.stderr}")
+
+
+def _jar(classes: Path, jar_path: Path) -> None:
+    with zipfile.ZipFile(jar_path, "w") as jar:
+        for path in sorted(classes.rglob("*.class")):
+            jar.write(path, path.relative_to(classes).as_posix())
+    shutil.rmtree(classes)

@@ -19,10 +19,12 @@ from flask import Flask
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.common.auth import issue_token, resolve_secret
+from services.common.envelope import utcnow
 from services.common.runtime import ServiceRuntime
 from services.search.adapters.orm import opportunities, organisations
 from services.search.domain.documents import RoleDocument
 from services.search.domain.indexing import is_searchable, to_document
+from services.search.service_layer.projections import Indexer
 
 log = logging.getLogger(__name__)
 EXPORT_PATH = "/api/v1/opportunities/export"
@@ -93,8 +95,37 @@ def reindex(runtime: ServiceRuntime, fetch: Fetch, progress: Progress | None = N
     count: int = index.rebuild(
         _with_progress(iter(documents), progress, "indexing", len(documents))
     )
-    log.info("reindexed", extra={"read": len(items), "indexed": count})
+    caught_up = _catch_up(runtime, items)
+    log.info("reindexed", extra={"read": len(items), "indexed": count, "caught_up": caught_up})
     return count
+
+
+def _catch_up(runtime: ServiceRuntime, items: list[dict[str, Any]]) -> int:
+    """Re-apply what the indexer learnt while the export was read and the index rebuilt.
+
+    Those events went to the old index, which the swap retired; the copies have them. A
+    role whose copy is newer than its exported revision, or an organisation whose name or
+    approval changed since, is applied again to the new index.
+    """
+    revisions = {item["opportunity"]["id"]: item.get("revision", 0) for item in items}
+    orgs = {item["organisation"]["id"]: item["organisation"] for item in items}
+    indexer = Indexer(runtime.extensions["index"])
+    applied = 0
+    with runtime.session_factory() as session, session.begin():
+        rows = session.execute(sa.select(opportunities.c.revision, opportunities.c.snapshot))
+        for revision, snapshot in rows:
+            if revision > revisions.get(snapshot["id"], 0):
+                indexer.apply(session, snapshot)
+                applied += 1
+        rows = session.execute(
+            sa.select(organisations.c.id, organisations.c.name, organisations.c.moderation)
+        )
+        for org_id, name, moderation in rows:
+            seen = orgs.get(org_id)
+            if seen is not None and (seen["name"], seen["moderation"]) != (name, moderation):
+                indexer.refresh_organisation(session, org_id)
+                applied += 1
+    return applied
 
 
 def _with_progress(
@@ -110,40 +141,44 @@ def _with_progress(
 
 
 def _refresh_copies(runtime: ServiceRuntime, items: list[dict[str, Any]]) -> None:
-    """Bring the organisations and role copies up to date with what was just read."""
+    """Fill in what the copies lack (an indexer started late, a lost database). What they
+    already hold is never replaced: the indexer may have applied a newer change meanwhile."""
     with runtime.session_factory() as session, session.begin():
+        held = session.execute(sa.select(opportunities.c.id, opportunities.c.revision))
+        held_roles: dict[str, int] = {role_id: revision for role_id, revision in held}
+        held_orgs = set(session.execute(sa.select(organisations.c.id)).scalars())
         for item in items:
             org, snapshot = item["organisation"], item["opportunity"]
-            _merge(
-                session,
-                organisations,
-                org["id"],
-                {
-                    "name": org["name"],
-                    "moderation": org["moderation"],
-                    "type": org.get("type", "charity"),
-                    "postcode": org.get("postcode"),
-                    "updated_at": sa.func.now(),
-                },
-            )
-            _merge(
-                session,
-                opportunities,
-                snapshot["id"],
-                {
-                    "organisation_id": snapshot["organisation_id"],
-                    "revision": item.get("revision", 0),
-                    "status": snapshot["status"],
-                    "snapshot": snapshot,
-                    "updated_at": sa.func.now(),
-                },
-            )
-
-
-def _merge(session: Any, table: sa.Table, key: str, values: dict[str, Any]) -> None:
-    found = session.execute(sa.update(table).where(table.c.id == key).values(**values))
-    if not found.rowcount:
-        session.execute(table.insert().values(id=key, **values))
+            if org["id"] not in held_orgs:
+                held_orgs.add(org["id"])
+                session.execute(
+                    organisations.insert().values(
+                        id=org["id"],
+                        name=org["name"],
+                        moderation=org["moderation"],
+                        type=org.get("type", "charity"),
+                        postcode=org.get("postcode"),
+                        updated_at=utcnow(),
+                    )
+                )
+            revision = item.get("revision", 0)
+            if snapshot["id"] not in held_roles:
+                session.execute(
+                    opportunities.insert().values(
+                        id=snapshot["id"],
+                        organisation_id=snapshot["organisation_id"],
+                        revision=revision,
+                        status=snapshot["status"],
+                        snapshot=snapshot,
+                        updated_at=utcnow(),
+                    )
+                )
+            elif held_roles[snapshot["id"]] < revision:
+                session.execute(
+                    sa.update(opportunities)
+                    .where(opportunities.c.id == snapshot["id"])
+                    .values(revision=revision, status=snapshot["status"], snapshot=snapshot)
+                )
 
 
 def documents_from_copies(runtime: ServiceRuntime) -> list[RoleDocument]:
