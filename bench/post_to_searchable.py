@@ -143,6 +143,8 @@ def scaled_platform() -> Iterator[tuple[Http, Http]]:
             proc.wait(30)
         for service in ("opportunities", "search"):
             pg.drop_database(f"bench_{service}_{run}")
+        for engine in (kafka, es, pg):
+            engine.stop()
 
 
 def _ready(port: int) -> bool:
