@@ -59,6 +59,8 @@ class OrganisationRegistered:
     moderation: str
     charity_number: str | None
     district_code: str | None
+    outward_code: str | None = None
+    catchment: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class OrganisationUpdated:
     charity_number: str | None
     district_code: str | None
     website: str | None
+    outward_code: str | None = None
+    catchment: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,21 @@ class OrganisationRejected:
     reason: str
 
 
+@dataclass(frozen=True)
+class MembershipChanged:
+    """Someone joined, changed role or (role None) left: other services authorise by it."""
+
+    organisation_id: str
+    account_id: str
+    role: str | None
+
+
 OrganisationEvent = (
-    OrganisationRegistered | OrganisationUpdated | OrganisationApproved | OrganisationRejected
+    OrganisationRegistered
+    | OrganisationUpdated
+    | OrganisationApproved
+    | OrganisationRejected
+    | MembershipChanged
 )
 
 
@@ -172,9 +189,10 @@ class Organisation:
             moderation=Moderation.PENDING if moderated else Moderation.APPROVED,
             updated_at=now,
         )
+        org.events.append(org._registered())
         if owner_id:
             org.members[owner_id] = MemberRole.OWNER
-        org.events.append(org._registered())
+            org.events.append(MembershipChanged(org.id, owner_id, MemberRole.OWNER.value))
         return org
 
     @property
@@ -243,6 +261,8 @@ class Organisation:
         if current is MemberRole.OWNER and role is not MemberRole.OWNER:
             self._keep_an_owner_besides(account_id)
         self.members[account_id] = role
+        if current is not role:
+            self.events.append(MembershipChanged(self.id, account_id, role.value))
         return current is None
 
     def remove_member(self, account_id: str) -> None:
@@ -251,6 +271,7 @@ class Organisation:
         if self.members[account_id] is MemberRole.OWNER:
             self._keep_an_owner_besides(account_id)
         del self.members[account_id]
+        self.events.append(MembershipChanged(self.id, account_id, None))
 
     def _keep_an_owner_besides(self, account_id: str) -> None:
         owners = [a for a, r in self.members.items() if r is MemberRole.OWNER and a != account_id]
@@ -300,6 +321,8 @@ class Organisation:
             self.moderation.value,
             self.charity_number,
             self.district_code,
+            self.outward_code,
+            self._catchment_data(),
         )
 
     def _updated(self) -> OrganisationUpdated:
@@ -312,7 +335,17 @@ class Organisation:
             self.charity_number,
             self.district_code,
             self.website,
+            self.outward_code,
+            self._catchment_data(),
         )
+
+    def _catchment_data(self) -> dict[str, list[str]] | None:
+        if not self.is_volunteer_centre:
+            return None
+        return {
+            "outward_codes": list(self.catchment.outward_codes),
+            "districts": list(self.catchment.districts),
+        }
 
 
 def may_moderate(actor: Actor, org: Organisation, centres: Iterable[Organisation]) -> bool:

@@ -14,7 +14,7 @@ from services.common.outbox import Outbox
 from services.opportunities.domain.model import DomainEvent, OpportunityEvent, OrganisationEvent
 
 PRODUCER = "opportunities"
-ORGANISATIONS = ("organisations", 2)
+ORGANISATIONS = ("organisations", 3)
 OPPORTUNITIES = ("opportunities", 1)
 
 

@@ -109,6 +109,7 @@ def set_member(
         org.require_owner(actor)
         created = org.set_member(account_id, role)
         uow.organisations.save(org)
+        uow.publish(org)
     return org, created
 
 
@@ -120,6 +121,7 @@ def remove_member(runtime: ServiceRuntime, actor: Actor, org_id: str, account_id
             org.require_owner(actor)
         org.remove_member(account_id)
         uow.organisations.save(org)
+        uow.publish(org)
 
 
 def members(runtime: ServiceRuntime, actor: Actor, org_id: str) -> dict[str, MemberRole]:

@@ -35,7 +35,7 @@ def test_moderation_off_approves_at_registration(svc: Service) -> None:
 def test_pending_organisations_draft_but_cannot_publish(moderated: Service) -> None:
     org = moderated.register()
     assert org["moderation"] == "pending"
-    [registered] = moderated.events("organisations")
+    registered, _owner = moderated.events("organisations")
     assert registered["data"]["moderation"] == "pending"
     role = moderated.create_role(org["id"])
     assert role["status"] == "draft"

@@ -100,7 +100,10 @@ def test_invalid_roles_name_the_field_and_write_nothing(
 
 
 def _shared_org(svc: Service) -> str:
-    [org] = [e["key"] for e in svc.events("organisations")] or [svc.register()["id"]]
+    registered = [
+        e["key"] for e in svc.events("organisations") if e["event_type"] == "OrganisationRegistered"
+    ]
+    [org] = registered or [svc.register()["id"]]
     return str(org)
 
 

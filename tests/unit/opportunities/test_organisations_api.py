@@ -5,14 +5,18 @@ from __future__ import annotations
 from tests.unit.opportunities.conftest import Service
 
 
-def test_registration_makes_the_registrant_owner_and_emits_v2(svc: Service) -> None:
+def test_registration_makes_the_registrant_owner_and_emits_v3(svc: Service) -> None:
     org = svc.register(charity_number="sc 012345", postcode="se17ae")
     assert org["your_role"] == "owner"
     assert org["moderation"] == "approved"
     assert (org["postcode"], org["district_code"]) == ("SE1 7AE", "E09000022")
     assert org["charity_number"] == "SC012345"
-    [event] = svc.events("organisations")
-    assert (event["event_type"], event["event_version"]) == ("OrganisationRegistered", 2)
+    event, owner = svc.events("organisations")
+    assert (event["event_type"], event["event_version"]) == ("OrganisationRegistered", 3)
+    assert (owner["event_type"], owner["data"]) == (
+        "MembershipChanged",
+        {"organisation_id": org["id"], "account_id": "owner-1", "role": "owner"},
+    )
     assert event["data"]["moderation"] == "approved"
     assert event["data"]["district_code"] == "E09000022"
     assert event["data"]["charity_number"] == "SC012345"
@@ -98,7 +102,12 @@ def test_members_edit_the_profile_and_each_change_is_one_update_event(svc: Servi
     assert svc.call("PATCH", path, "stranger", json={"name": "Mine now"}).status_code == 403
     updates = [e for e in svc.events("organisations") if e["event_type"] == "OrganisationUpdated"]
     assert len(updates) == 1  # the second PATCH changed nothing
-    assert updates[0]["event_version"] == 2
+    assert updates[0]["event_version"] == 3
+    memberships = [e["data"] for e in svc.events("organisations")][1:]
+    assert [(m.get("account_id"), m.get("role")) for m in memberships[:2]] == [
+        ("owner-1", "owner"),
+        ("ed-1", "editor"),
+    ]
     assert updates[0]["data"]["name"] == "Riverside Community Food Bank"
     assert updates[0]["data"]["charity_number"] == "NIC100002"
     assert svc.call("GET", path).get_json()["name"] == "Riverside Community Food Bank"
@@ -147,3 +156,19 @@ def test_unknown_organisations_are_404_problems(svc: Service) -> None:
     response = svc.call("GET", "/api/v1/organisations/nope")
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_membership_changes_are_events_without_personal_data(svc: Service) -> None:
+    org_id = svc.register()["id"]
+    members = f"/api/v1/organisations/{org_id}/members"
+    svc.call("POST", members, "owner-1", json={"account_id": "ed-1", "role": "editor"})
+    svc.call("POST", members, "owner-1", json={"account_id": "ed-1", "role": "editor"})  # no-op
+    assert svc.call("DELETE", f"{members}/ed-1", "owner-1").status_code == 204
+    changes = [
+        e["data"] for e in svc.events("organisations") if e["event_type"] == "MembershipChanged"
+    ]
+    assert changes == [
+        {"organisation_id": org_id, "account_id": "owner-1", "role": "owner"},
+        {"organisation_id": org_id, "account_id": "ed-1", "role": "editor"},
+        {"organisation_id": org_id, "account_id": "ed-1", "role": None},
+    ]
