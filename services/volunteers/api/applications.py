@@ -1,0 +1,139 @@
+"""HTTP handlers for applications: thin; marshmallow at the edge, use cases behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.common.auth import require_principal
+from services.common.openapi import operation
+from services.common.problems import TYPE_BASE, Problem, flatten_errors, problem_response
+from services.common.runtime import ServiceRuntime
+from services.common.validation import InvalidInput
+from services.volunteers.domain.applications import Application, ApplicationError, Status
+from services.volunteers.service_layer import applications as use_cases
+
+bp = Blueprint("applications", __name__, url_prefix="/api/v1/applications")
+MOVES = {"seen": Status.SEEN, "in-contact": Status.IN_CONTACT, "accept": Status.ACCEPTED,
+         "decline": Status.DECLINED}  # fmt: skip
+
+
+class AnswerIn(Schema):
+    question_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    answer = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+class ApplicationIn(Schema):
+    opportunity_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    message = fields.String(load_default="", validate=validate.Length(max=5000))
+    answers = fields.List(fields.Nested(AnswerIn), load_default=list)
+    share_adjustments = fields.Boolean(load_default=False)
+
+
+class ReasonIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ApplicationOut(Schema):
+    id = fields.String()
+    opportunity_id = fields.String()
+    organisation_id = fields.String()
+    volunteer_id = fields.String()
+    message = fields.String()
+    answers = fields.Dict()
+    status = fields.String()
+    submitted_at = fields.DateTime()
+    first_response_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class ApplicationList(Schema):
+    items = fields.List(fields.Nested(ApplicationOut))
+
+
+@bp.errorhandler(ApplicationError)
+def _rule_broken(exc: ApplicationError) -> Response:
+    title = "Invalid request" if exc.status == 422 else "Conflict"
+    if exc.status == 404:
+        title = "Not Found"
+    return problem_response(Problem(exc.status, title, exc.message, type_=TYPE_BASE + exc.code))
+
+
+@bp.errorhandler(use_cases.NotAllowed)
+def _not_allowed(exc: use_cases.NotAllowed) -> Response:
+    if exc.status == 403:
+        return problem_response(
+            Problem(403, "Forbidden", "You cannot do this to this application.")
+        )
+    return problem_response(Problem(404, "Not Found", f"There is nothing at {request.path}."))
+
+
+def _runtime() -> ServiceRuntime:
+    runtime: ServiceRuntime = current_app.extensions["runtime"]
+    return runtime
+
+
+def _body(schema: Schema) -> dict[str, Any]:
+    try:
+        loaded: dict[str, Any] = schema.load(request.get_json(silent=True) or {})
+    except ValidationError as exc:
+        raise InvalidInput(flatten_errors(exc.messages)) from exc
+    return loaded
+
+
+def _view(application: Application) -> dict[str, Any]:
+    return ApplicationOut().dump({**application.__dict__, "status": application.status.value})
+
+
+@bp.post("")
+@operation(summary="Apply for a role", tags=("applications",), body=ApplicationIn,
+           responses={201: ApplicationOut})  # fmt: skip
+def create() -> tuple[Response, int]:
+    principal = require_principal()
+    data = _body(ApplicationIn())
+    answers = {a["question_id"]: a["answer"] for a in data["answers"]}
+    application = use_cases.submit(
+        _runtime(), principal, data["opportunity_id"], data["message"], answers,
+        data["share_adjustments"],
+    )  # fmt: skip
+    response = jsonify(_view(application))
+    response.headers["Location"] = f"{bp.url_prefix}/{application.id}"
+    return response, 201
+
+
+@bp.get("")
+@operation(summary="Your applications, or an organisation's inbox (?organisation_id=)",
+           tags=("applications",), responses={200: ApplicationList})  # fmt: skip
+def listing() -> Response:
+    principal = require_principal(verified=False)
+    organisation_id = request.args.get("organisation_id")
+    if organisation_id:
+        found = use_cases.inbox(_runtime(), principal, organisation_id, request.args.get("status"))
+    else:
+        found = use_cases.mine(_runtime(), principal)
+    return jsonify({"items": [_view(a) for a in found]})
+
+
+@bp.get("/<application_id>")
+@operation(summary="One application", tags=("applications",), responses={200: ApplicationOut})
+def show(application_id: str) -> Response:
+    principal = require_principal(verified=False)
+    return jsonify(_view(use_cases.get(_runtime(), principal, application_id)))
+
+
+@bp.post("/<application_id>/<move>")
+@operation(summary="Answer (seen, in-contact, accept, decline) or withdraw an application",
+           tags=("applications",), body=ReasonIn, responses={200: ApplicationOut})  # fmt: skip
+def act(application_id: str, move: str) -> Response:
+    principal = require_principal()
+    reason = _body(ReasonIn())["reason"]
+    if move == "withdraw":
+        application = use_cases.withdraw(_runtime(), principal, application_id, reason)
+    elif move in MOVES:
+        application = use_cases.respond(_runtime(), principal, application_id, MOVES[move], reason)
+    else:
+        raise Problem(404, "Not Found", f"There is nothing at {request.path}.")
+    return jsonify(_view(application))
