@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask, g, json, request
 from werkzeug.wrappers import Response
 
+from gateway.devmail import devmail_blueprint
 from gateway.routing import SERVICES, resolve_api, resolve_ops
 from gateway.transport import Transport
 from services.common.config import Config
@@ -24,7 +25,7 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
     app = create_service_app(
         name="gateway",
         config=config,
-        blueprints=[_proxy_blueprint(transport)],
+        blueprints=[_proxy_blueprint(transport), devmail_blueprint(config)],
         readiness={name: _service_ready(transport, name) for name in SERVICES},
         title="Volunteering platform API",
         extensions={"transport": transport},
@@ -36,6 +37,11 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
 def _forward(transport: Transport, service: str, path: str) -> Response:
     environ = dict(request.environ)
     environ["HTTP_X_REQUEST_ID"] = g.request_id
+    # Services limit sign-in attempts per client address; over HTTP they would otherwise see
+    # only the gateway. Appended, so the last entry is the one the gateway itself saw.
+    seen = request.remote_addr or ""
+    earlier = environ.get("HTTP_X_FORWARDED_FOR", "")
+    environ["HTTP_X_FORWARDED_FOR"] = f"{earlier}, {seen}" if earlier else seen
     return transport.forward(service, path, environ, request.get_data(cache=False))
 
 

@@ -2,7 +2,8 @@
 
 HS256 JWTs (PyJWT) signed with ``Config.auth_secret``. A token says who the caller is
 (``sub``, an account id), whether their email address is verified, and their platform-wide
-roles (``admin``; ``vc_staff`` with the Volunteer Centre organisations they work for).
+roles (``admin``; ``vc_staff`` with the Volunteer Centre organisations they work for) and,
+when the volunteers service minted it, the account type (``volunteer`` or ``organisation``).
 Membership of an organisation is *not* in the token: the opportunities service owns it.
 """
 
@@ -35,6 +36,8 @@ class Principal:
     roles: frozenset[str] = frozenset()
     # Volunteer Centres (organisation ids) a ``vc_staff`` account works for.
     centres: frozenset[str] = frozenset()
+    # "volunteer" or "organisation"; None in tokens minted without it (tools, older tokens).
+    account_type: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -50,6 +53,7 @@ def issue_token(
     centres: Iterable[str] = (),
     ttl: dt.timedelta = ACCESS_TOKEN_TTL,
     now: dt.datetime | None = None,
+    account_type: str | None = None,
 ) -> str:
     now = now or dt.datetime.now(dt.UTC)
     claims = {
@@ -62,6 +66,8 @@ def issue_token(
         "roles": sorted(roles),
         "centres": sorted(centres),
     }
+    if account_type is not None:
+        claims["account_type"] = account_type
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -85,7 +91,12 @@ def verify_token(secret: str, token: str) -> Principal:
         email_verified=bool(claims.get("email_verified")),
         roles=frozenset(claims.get("roles") or ()),
         centres=frozenset(claims.get("centres") or ()),
+        account_type=_optional_str(claims.get("account_type")),
     )
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def resolve_secret(config: Config) -> str:

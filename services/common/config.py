@@ -43,6 +43,18 @@ class Config:
     moderation_required: bool = False
     # Load the demo organisations and roles on first start (`make run` turns this on).
     demo_data: bool = False
+    # Where links in emails point: the public address of the gateway.
+    public_url: str = "http://127.0.0.1:8000"
+    # Outgoing mail. Without an SMTP host, mail waits in the service's mail outbox.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    mail_from: str = "Volunteering platform <no-reply@volunteer-platform.example>"
+    # Keep a copy of every email in data_dir/devmail.sqlite, shown by the gateway at /dev/mail.
+    # Never used in production, whatever this says: the copies hold personal data and links.
+    dev_mailbox: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +92,17 @@ class Config:
         )
         moderation = env.get("VMP_MODERATION", "on" if base.production else "off")
         base = replace(base, moderation_required=moderation.lower() in {"on", "true", "1", "yes"})
+        base = replace(
+            base,
+            public_url=env.get("VMP_PUBLIC_URL", base.public_url).rstrip("/"),
+            smtp_host=env.get("VMP_SMTP_HOST", ""),
+            smtp_port=int(env.get("VMP_SMTP_PORT", "25")),
+            smtp_starttls=_on(env.get("VMP_SMTP_STARTTLS", "off")),
+            smtp_username=env.get("VMP_SMTP_USERNAME", ""),
+            smtp_password=env.get("VMP_SMTP_PASSWORD", ""),
+            mail_from=env.get("VMP_MAIL_FROM", base.mail_from),
+            dev_mailbox=_on(env.get("VMP_DEV_MAILBOX", "off" if base.production else "on")),
+        )
         url = env.get(f"VMP_{service.upper()}_DATABASE_URL") or env.get("VMP_DATABASE_URL")
         return replace(base, database_url=url or default_database_url(base, service))
 
@@ -92,6 +115,10 @@ def default_database_url(config: Config, service: str) -> str:
     if template:
         return template.format(service=service)
     return f"sqlite:///{config.data_dir / (service + '.sqlite')}"
+
+
+def _on(value: str) -> bool:
+    return value.strip().lower() in {"on", "true", "1", "yes"}
 
 
 def _service_urls(env: Mapping[str, str]) -> dict[str, str]:

@@ -26,7 +26,9 @@ def run_periodic(job: PeriodicJob, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             outcome = job.run()
-            log.info("job ran", extra={"job": job.name, "outcome": str(outcome)})
+            # Frequent jobs (the mail relay, every second) mostly find nothing to do.
+            level = logging.INFO if outcome else logging.DEBUG
+            log.log(level, "job ran", extra={"job": job.name, "outcome": str(outcome)})
         except Exception:
             log.exception("job failed", extra={"job": job.name})
         stop.wait(job.interval_s)

@@ -2,21 +2,74 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from flask import Blueprint
 
-from services.common.config import Config
-from services.common.eventlog import EventLog
-from services.common.runtime import ServiceRuntime, build_runtime
+from services.common.consumer import ConsumerSpec
+from services.common.jobs import PeriodicJob
+from services.common.runtime import ServiceRuntime
 from services.common.service import ServiceDefinition
-from services.volunteers.adapters.orm import metadata
+from services.volunteers.bootstrap import MIGRATIONS, bootstrap
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MAIL_RELAY_JOB = "mail-relay"
+MAIL_RELAY_INTERVAL_S = 1.0
+PRUNE_JOB = "accounts-prune"
+PRUNE_INTERVAL_S = 3600.0
+GUARANTEE_JOB = "response-guarantee"
+GUARANTEE_INTERVAL_S = 600.0  # reminders fall due at whole working days: 10 min is prompt
+
+__all__ = ["MIGRATIONS", "SERVICE", "bootstrap"]
 
 
-def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
-    return build_runtime(config, metadata, MIGRATIONS, event_log=event_log)
+def _blueprints() -> list[Blueprint]:
+    from services.volunteers.api import applications, auth, errors, profile, suggestions
+
+    return [errors.bp, auth.bp, auth.me, profile.bp, suggestions.bp, applications.bp]
+
+
+def _consumers(_runtime: ServiceRuntime) -> list[ConsumerSpec]:
+    """Copies of roles, organisations and memberships (applications authorise by them)."""
+    from services.volunteers.service_layer.copies import copies_spec
+
+    return [copies_spec()]
+
+
+def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
+    """Send pending mail every second; forget old attempts, links and sessions hourly."""
+    from services.volunteers.service_layer.accounts import prune
+    from services.volunteers.service_layer.guarantee import sweep
+    from services.volunteers.service_layer.unit_of_work import mail_relay
+
+    return [
+        PeriodicJob(
+            MAIL_RELAY_JOB, MAIL_RELAY_INTERVAL_S, lambda: mail_relay(runtime).send_pending()
+        ),
+        PeriodicJob(PRUNE_JOB, PRUNE_INTERVAL_S, lambda: prune(runtime)),
+        PeriodicJob(GUARANTEE_JOB, GUARANTEE_INTERVAL_S, lambda: sweep(runtime).as_dict()),
+    ]
+
+
+def _grant_admin(runtime: ServiceRuntime, argv: list[str]) -> int:
+    from services.volunteers.domain.accounts import DomainError
+    from services.volunteers.service_layer.accounts import grant_admin
+
+    if len(argv) != 1:
+        print("usage: grant-admin EMAIL")
+        return 2
+    try:
+        account = grant_admin(runtime, argv[0])
+    except (DomainError, ValueError) as exc:
+        print(exc)
+        return 1
+    print(f"account {account.id} is now an admin (from its next sign-in)")
+    return 0
 
 
 SERVICE = ServiceDefinition(
-    name="volunteers", title="Volunteers service", bootstrap=bootstrap, blueprints=list
+    name="volunteers",
+    title="Volunteers service",
+    bootstrap=bootstrap,
+    blueprints=_blueprints,
+    consumers=_consumers,
+    jobs=_jobs,
+    commands={"grant-admin": ("make an account a platform admin (EMAIL)", _grant_admin)},
 )

@@ -14,6 +14,7 @@ from services.common.runtime import ServiceRuntime
 from services.common.validation import InvalidInput
 from services.volunteers.domain.applications import Application, ApplicationError, Status
 from services.volunteers.service_layer import applications as use_cases
+from services.volunteers.service_layer.guarantee import organisation_stats
 
 bp = Blueprint("applications", __name__, url_prefix="/api/v1/applications")
 MOVES = {"seen": Status.SEEN, "in-contact": Status.IN_CONTACT, "accept": Status.ACCEPTED,
@@ -117,11 +118,38 @@ def listing() -> Response:
     return jsonify({"items": [_view(a) for a in found]})
 
 
+@bp.get("/stats")
+@operation(summary="How quickly an organisation answers applications (public)",
+           tags=("applications",))  # fmt: skip
+def stats() -> Response:
+    organisation_id = request.args.get("organisation_id", "")
+    if not organisation_id:
+        raise InvalidInput.field("organisation_id", "Give the organisation's id.")
+    found = organisation_stats(_runtime(), organisation_id)
+    return jsonify(
+        {
+            "organisation_id": organisation_id,
+            "applications": found.count if found else 0,
+            "answered": found.responded if found else 0,
+            "median_working_days_to_first_response": found.median_days if found else None,
+            "share_answered_within_5_working_days": found.within_promise_share if found else None,
+        }
+    )
+
+
 @bp.get("/<application_id>")
 @operation(summary="One application", tags=("applications",), responses={200: ApplicationOut})
 def show(application_id: str) -> Response:
     principal = require_principal(verified=False)
-    return jsonify(_view(use_cases.get(_runtime(), principal, application_id)))
+    runtime = _runtime()
+    application = use_cases.get(runtime, principal, application_id)
+    body = _view(application)
+    escalated = use_cases.escalation(runtime, application.id)
+    body["escalated"] = escalated is not None
+    if escalated is not None and application.volunteer_id == principal.account_id:
+        # The organisation did not answer in 7 working days: offer the volunteer others.
+        body["similar_roles"] = [{"id": r.id, "title": r.title} for r in escalated]
+    return jsonify(body)
 
 
 @bp.post("/<application_id>/<move>")

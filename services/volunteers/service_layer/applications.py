@@ -19,9 +19,12 @@ from sqlalchemy.orm import Session
 from services.common.auth import Principal
 from services.common.envelope import new_envelope, utcnow
 from services.common.runtime import ServiceRuntime
+from services.volunteers.adapters.application_tables import applications
 from services.volunteers.adapters.applications_repository import ApplicationRepository
 from services.volunteers.adapters.copies import memberships
 from services.volunteers.domain.applications import Application, ApplicationError, Status
+from services.volunteers.domain.matching import Role
+from services.volunteers.service_layer.guarantee import similar_to
 
 UK = ZoneInfo("Europe/London")
 TOPIC = ("applications", 1)
@@ -187,3 +190,16 @@ def _readable(
     if not allowed:
         raise NotAllowed
     return application
+
+
+def escalation(runtime: ServiceRuntime, application_id: str) -> list[Role] | None:
+    """Similar roles when the application was escalated (unanswered), else None."""
+    with work(runtime) as w:
+        row = w.session.execute(
+            sa.select(applications.c.escalated_at, applications.c.opportunity_id).where(
+                applications.c.id == application_id
+            )
+        ).first()
+        if row is None or row.escalated_at is None:
+            return None
+        return similar_to(w.session, row.opportunity_id)

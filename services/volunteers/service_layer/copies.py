@@ -16,8 +16,9 @@ from services.common.envelope import Event
 from services.volunteers.adapters.copies import memberships, organisation_copies, role_copies
 
 COPIES_GROUP = "volunteers-copies"
-_OPPORTUNITY_TYPES = ("Created", "Updated", "Published", "Paused", "Closed", "Expired")
-_OPPORTUNITY_TYPES += ("Confirmed", "Deleted")
+_OPPORTUNITY_TYPES: tuple[str, ...] = (
+    "Created", "Updated", "Published", "Paused", "Closed", "Expired", "Confirmed", "Deleted",
+)  # fmt: skip
 
 
 def on_opportunity_changed(session: Session, event: Event) -> None:

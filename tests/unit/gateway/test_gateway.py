@@ -58,9 +58,10 @@ def test_a_write_flows_through_outbox_relay_and_consumer(platform_app: Flask) ->
     assert created.status_code == 201
     opportunities = runtime_of(platform.apps["opportunities"])
     search = runtime_of(platform.apps["search"])
-    assert opportunities.relay().publish_pending() == 1
+    # OrganisationRegistered, and MembershipChanged for its owner.
+    assert opportunities.relay().publish_pending() == 2
     runner = search.consumer(SEARCH.consumer_specs(search)[0])
-    assert runner.run_once(2.0) == 1
+    assert runner.run_once(2.0) == 2
     with search.engine.connect() as conn:
         names = conn.execute(sa.text("SELECT id, name FROM organisations")).all()
     assert names == [(created.get_json()["id"], "Canal Volunteers")]
