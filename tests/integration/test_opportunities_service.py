@@ -66,6 +66,7 @@ def test_a_role_lives_its_whole_life_on_postgresql(pg_url, tmp_path: Path) -> No
         assert (item["revision"], item["opportunity"]["status"]) == (4, "paused")
         assert [e["event_type"] for e in svc.events("organisations")] == [
             "OrganisationRegistered",
+            "MembershipChanged",  # its registrant became the owner
             "OrganisationApproved",
         ]
     finally:
