@@ -12,6 +12,7 @@ starts when publish answers and stops when GET /api/v1/search lists the role.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -132,7 +133,7 @@ def scaled_platform() -> Iterator[tuple[Http, Http]]:
             ):
                 procs.append(subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=ROOT))
         for port in ports.values():
-            wait_for(lambda p=port: _ready(p), timeout_s=120)
+            wait_for(functools.partial(_ready, port), timeout_s=120)
         write = http_client(f"http://127.0.0.1:{ports['opportunities']}")
         read = http_client(f"http://127.0.0.1:{ports['search']}")
         yield write, read
