@@ -1,43 +1,7 @@
-"""Helpers the resource modules share: the runtime, JSON bodies, JSON-ready output."""
+"""Helpers the resource modules share (from ``services.common.api``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from services.common.api import json_body, json_response, load, runtime
 
-from flask import Response, current_app, jsonify, request
-from marshmallow import Schema, ValidationError
-
-from services.common.envelope import to_jsonable
-from services.common.problems import flatten_errors
-from services.common.runtime import ServiceRuntime
-from services.common.validation import InvalidInput
-
-
-def runtime() -> ServiceRuntime:
-    found: ServiceRuntime = current_app.extensions["runtime"]
-    return found
-
-
-def json_body() -> Any:
-    """The request's JSON (400 problem if it is not JSON); an empty body reads as {}."""
-    if not request.get_data():
-        return {}
-    return request.get_json(force=True, silent=False)
-
-
-def json_response(body: Any, status: int = 200, location: str | None = None) -> Response:
-    """Dates and times as ISO 8601 text, like the events (Flask's default is RFC 822)."""
-    response = jsonify(to_jsonable(body))
-    response.status_code = status
-    if location:
-        response.headers["Location"] = location
-    return response
-
-
-def load(schema: Schema, body: Any, **kwargs: Any) -> dict[str, Any]:
-    """``schema.load``, its errors keyed by JSON path (``locations[0].postcode``)."""
-    try:
-        result: dict[str, Any] = schema.load(body, **kwargs)
-    except ValidationError as exc:
-        raise InvalidInput(flatten_errors(exc.messages)) from exc
-    return result
+__all__ = ["json_body", "json_response", "load", "runtime"]

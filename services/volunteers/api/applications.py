@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from marshmallow import Schema, ValidationError, fields, validate
+from flask import Blueprint, Response, jsonify, request
+from marshmallow import Schema, fields, validate
 
+from services.common.api import load, runtime
 from services.common.auth import require_principal
 from services.common.openapi import operation
-from services.common.problems import TYPE_BASE, Problem, flatten_errors, problem_response
-from services.common.runtime import ServiceRuntime
+from services.common.problems import TYPE_BASE, Problem, problem_response
 from services.common.validation import InvalidInput
 from services.volunteers.domain.applications import Application, ApplicationError, Status
 from services.volunteers.service_layer import applications as use_cases
@@ -72,17 +72,8 @@ def _not_allowed(exc: use_cases.NotAllowed) -> Response:
     return problem_response(Problem(404, "Not Found", f"There is nothing at {request.path}."))
 
 
-def _runtime() -> ServiceRuntime:
-    runtime: ServiceRuntime = current_app.extensions["runtime"]
-    return runtime
-
-
 def _body(schema: Schema) -> dict[str, Any]:
-    try:
-        loaded: dict[str, Any] = schema.load(request.get_json(silent=True) or {})
-    except ValidationError as exc:
-        raise InvalidInput(flatten_errors(exc.messages)) from exc
-    return loaded
+    return load(schema, request.get_json(silent=True) or {})
 
 
 def _view(application: Application) -> dict[str, Any]:
@@ -97,7 +88,7 @@ def create() -> tuple[Response, int]:
     data = _body(ApplicationIn())
     answers = {a["question_id"]: a["answer"] for a in data["answers"]}
     application = use_cases.submit(
-        _runtime(), principal, data["opportunity_id"], data["message"], answers,
+        runtime(), principal, data["opportunity_id"], data["message"], answers,
         data["share_adjustments"],
     )  # fmt: skip
     response = jsonify(_view(application))
@@ -112,9 +103,9 @@ def listing() -> Response:
     principal = require_principal(verified=False)
     organisation_id = request.args.get("organisation_id")
     if organisation_id:
-        found = use_cases.inbox(_runtime(), principal, organisation_id, request.args.get("status"))
+        found = use_cases.inbox(runtime(), principal, organisation_id, request.args.get("status"))
     else:
-        found = use_cases.mine(_runtime(), principal)
+        found = use_cases.mine(runtime(), principal)
     return jsonify({"items": [_view(a) for a in found]})
 
 
@@ -125,7 +116,7 @@ def stats() -> Response:
     organisation_id = request.args.get("organisation_id", "")
     if not organisation_id:
         raise InvalidInput.field("organisation_id", "Give the organisation's id.")
-    found = organisation_stats(_runtime(), organisation_id)
+    found = organisation_stats(runtime(), organisation_id)
     return jsonify(
         {
             "organisation_id": organisation_id,
@@ -141,10 +132,10 @@ def stats() -> Response:
 @operation(summary="One application", tags=("applications",), responses={200: ApplicationOut})
 def show(application_id: str) -> Response:
     principal = require_principal(verified=False)
-    runtime = _runtime()
-    application = use_cases.get(runtime, principal, application_id)
+    service = runtime()
+    application = use_cases.get(service, principal, application_id)
     body = _view(application)
-    escalated = use_cases.escalation(runtime, application.id)
+    escalated = use_cases.escalation(service, application.id)
     body["escalated"] = escalated is not None
     if escalated is not None and application.volunteer_id == principal.account_id:
         # The organisation did not answer in 7 working days: offer the volunteer others.
@@ -159,9 +150,9 @@ def act(application_id: str, move: str) -> Response:
     principal = require_principal()
     reason = _body(ReasonIn())["reason"]
     if move == "withdraw":
-        application = use_cases.withdraw(_runtime(), principal, application_id, reason)
+        application = use_cases.withdraw(runtime(), principal, application_id, reason)
     elif move in MOVES:
-        application = use_cases.respond(_runtime(), principal, application_id, MOVES[move], reason)
+        application = use_cases.respond(runtime(), principal, application_id, MOVES[move], reason)
     else:
         raise Problem(404, "Not Found", f"There is nothing at {request.path}.")
     return jsonify(_view(application))

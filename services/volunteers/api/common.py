@@ -1,34 +1,17 @@
-"""Helpers the volunteers resource modules share: runtime, JSON in and out, client address.
-
-(The JSON helpers mirror services/opportunities/api/common.py; they belong in
-services/common once a third service needs them.)
-"""
+"""Helpers the volunteers resource modules share: runtime, JSON in and out (from
+``services.common.api``), form bodies and the client address."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import Response, current_app, request
 
+from services.common.api import json_body, json_response, load, runtime
 from services.common.config import SCALED
-from services.common.envelope import to_jsonable
-from services.common.problems import flatten_errors
-from services.common.runtime import ServiceRuntime
-from services.common.validation import InvalidInput
 
-
-def runtime() -> ServiceRuntime:
-    found: ServiceRuntime = current_app.extensions["runtime"]
-    return found
-
-
-def json_body() -> Any:
-    """The request's JSON (400 problem if it is not JSON); an empty body reads as {}."""
-    if not request.get_data():
-        return {}
-    return request.get_json(force=True, silent=False)
+__all__ = ["client_ip", "form_or_json", "json_body", "json_response", "load", "runtime"]
 
 
 def form_or_json() -> Any:
@@ -36,24 +19,6 @@ def form_or_json() -> Any:
     if request.mimetype == "application/x-www-form-urlencoded":
         return request.form.to_dict()
     return json_body()
-
-
-def json_response(body: Any, status: int = 200, location: str | None = None) -> Response:
-    """Dates and times as ISO 8601 text, like the events (Flask's default is RFC 822)."""
-    response = jsonify(to_jsonable(body))
-    response.status_code = status
-    if location:
-        response.headers["Location"] = location
-    return response
-
-
-def load(schema: Schema, body: Any, **kwargs: Any) -> dict[str, Any]:
-    """``schema.load``, its errors keyed by JSON path."""
-    try:
-        result: dict[str, Any] = schema.load(body, **kwargs)
-    except ValidationError as exc:
-        raise InvalidInput(flatten_errors(exc.messages)) from exc
-    return result
 
 
 def client_ip() -> str | None:
