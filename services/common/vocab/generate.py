@@ -1,6 +1,6 @@
 """Regenerate the checked-in vocabulary JSON from the UK Volunteering Data standard.
 
-    python -m services.common.vocab.generate --source ../shared/vocab/volunteeringdata
+    python -m services.common.vocab.generate --source services/common/vocab/source
 
 Dev-time only (needs ``rdflib``, a dev dependency): services read the JSON it writes to
 ``services/common/vocab/data/`` with the standard library, because a user's clone has
@@ -158,7 +158,7 @@ def document(
 
 
 def source_commit(source: Path) -> str:
-    """The standard's commit, as the shared copy's README records it."""
+    """The standard's commit, as the source folder's README records it."""
     readme = (source / "README.md").read_text(encoding="utf-8")
     found = re.search(r"commit\s+([0-9a-f]{7,40})", readme)
     if not found:
@@ -216,9 +216,10 @@ taxonomy's top concept (`top_concept`, e.g. `Cause`), which names the list itsel
 
 ## Regenerate
 
-With the standard's files in the shared folder beside the repository:
+From the standard's files checked in at `services/common/vocab/source/` (replace them with a
+newer release of the standard first, to update):
 
-    .venv/bin/python -m services.common.vocab.generate --source ../shared/vocab/volunteeringdata
+    .venv/bin/python -m services.common.vocab.generate --source services/common/vocab/source
 
 then review the diff and run `pytest tests/unit/common/test_vocabularies.py`.
 """
