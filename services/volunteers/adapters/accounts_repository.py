@@ -11,12 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.volunteers.adapters.copies import memberships, organisation_copies
 from services.volunteers.adapters.orm import (
     account_sessions,
     account_tokens,
     accounts,
     auth_attempts,
 )
+from services.volunteers.adapters.profile_tables import profiles
 from services.volunteers.domain.accounts import (
     Account,
     AccountType,
@@ -38,6 +40,23 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 def email_taken(field: str = "email") -> Conflict:
     return Conflict(EMAIL_TAKEN, errors={field: [EMAIL_TAKEN]})
+
+
+def approved_centre() -> sa.ColumnElement[bool]:
+    """An organisation copy that is a Volunteer Centre and passed moderation."""
+    o = organisation_copies
+    return sa.and_(o.c.type == "volunteer_centre", o.c.moderation == "approved")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An account we may email: a verified address, and the channels its profile allows."""
+
+    account_id: str
+    email: str
+    name: str
+    # From the profile; an account without one has the default, email.
+    channels: tuple[str, ...] = ("email",)
 
 
 class AccountRepository:
@@ -69,6 +88,44 @@ class AccountRepository:
     def key_taken(self, key: str) -> bool:
         query = sa.select(accounts.c.id).where(accounts.c.email_key == key)
         return self.session.execute(query).first() is not None
+
+    def centres(self, account_id: str) -> list[str]:
+        """The approved Volunteer Centres the account is a member of (it is their staff)."""
+        m, o = memberships, organisation_copies
+        query = (
+            sa.select(o.c.id)
+            .join(m, m.c.organisation_id == o.c.id)
+            .where(m.c.account_id == account_id, approved_centre())
+            .order_by(o.c.id)
+        )
+        return [str(found) for found in self.session.execute(query).scalars()]
+
+    def contacts(self, account_ids: Iterable[str]) -> list[Contact]:
+        """These accounts, those with a verified email address, by id."""
+        return self._contacts(accounts.c.id.in_(sorted(account_ids)))
+
+    def member_contacts(self, organisation_id: str) -> list[Contact]:
+        """The organisation's members with a verified email address, by id."""
+        members = sa.select(memberships.c.account_id).where(
+            memberships.c.organisation_id == organisation_id
+        )
+        return self._contacts(accounts.c.id.in_(members))
+
+    def _contacts(self, condition: sa.ColumnElement[bool]) -> list[Contact]:
+        a, p = accounts, profiles
+        query = (
+            sa.select(a.c.id, a.c.email, a.c.name, p.c.contact_channels)
+            .outerjoin(p, p.c.account_id == a.c.id)
+            .where(condition, a.c.email_verified.is_(True))
+            .order_by(a.c.id)
+        )
+        found = []
+        for row in self.session.execute(query):
+            contact = Contact(row.id, row.email, row.name)
+            if row.contact_channels is not None:  # a profile: its choice stands, even none
+                contact = Contact(row.id, row.email, row.name, tuple(row.contact_channels))
+            found.append(contact)
+        return found
 
 
 def _columns(account: Account) -> dict[str, Any]:

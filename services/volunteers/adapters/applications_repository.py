@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.volunteers.adapters.accounts_repository import approved_centre
 from services.volunteers.adapters.application_tables import applications
-from services.volunteers.adapters.copies import role_copies
-from services.volunteers.domain.applications import LIVE, Application, RoleFacts, Status
+from services.volunteers.adapters.copies import organisation_copies, role_copies
+from services.volunteers.domain.applications import (
+    LIVE,
+    Application,
+    Listing,
+    Page,
+    RoleFacts,
+    Status,
+)
 
 _FIELDS = (
     "opportunity_id", "organisation_id", "volunteer_id", "message", "answers", "status",
     "share_adjustments", "submitted_at", "updated_at", "first_response_at", "decided_at",
     "reason",
 )  # fmt: skip
+# Written only by the response-time guarantee's sweep: read here, never saved back, so a use
+# case holding an older copy of the application cannot undo an escalation.
+_SWEEP_FIELDS = ("escalated_at", "escalated_to")
 
 
 class ApplicationRepository:
@@ -55,11 +67,47 @@ class ApplicationRepository:
         )
         return int(self.session.scalar(query) or 0)
 
-    def listed(self, **where: Any) -> list[Application]:
-        query = sa.select(applications).order_by(applications.c.submitted_at.desc())
+    def listed(self, page: Page | None = None, **where: Any) -> Listing:
+        """Newest first; ``where`` matches columns exactly (None: not filtered)."""
+        query = sa.select(applications)
         for column, value in where.items():
-            query = query.where(applications.c[column] == value)
-        return [_application(row._mapping) for row in self.session.execute(query)]
+            if value is not None:
+                query = query.where(applications.c[column] == value)
+        return self._page(query, page)
+
+    def escalated(
+        self, centres: Iterable[str] | None, status: str | None, page: Page | None = None
+    ) -> Listing:
+        """Escalated applications, newest first: to these centres, or (None) to any or none."""
+        query = sa.select(applications).where(applications.c.escalated_at.is_not(None))
+        if centres is not None:
+            query = query.where(applications.c.escalated_to.in_(sorted(centres)))
+        if status:
+            query = query.where(applications.c.status == status)
+        return self._page(query, page)
+
+    def _page(self, query: sa.Select[Any], page: Page | None) -> Listing:
+        page = page or Page()
+        # The id breaks ties, so a page boundary never repeats or skips an application.
+        query = query.order_by(applications.c.submitted_at.desc(), applications.c.id.desc())
+        query = query.offset(page.offset).limit(page.per_page + 1)
+        return page.cut([_application(row._mapping) for row in self.session.execute(query)])
+
+    def approved_centres(self, ids: Iterable[str]) -> frozenset[str]:
+        """Those of ``ids`` that are Volunteer Centres approved by moderation."""
+        wanted = sorted(ids)
+        if not wanted:
+            return frozenset()
+        query = sa.select(organisation_copies.c.id).where(
+            organisation_copies.c.id.in_(wanted), approved_centre()
+        )
+        return frozenset(str(found) for found in self.session.execute(query).scalars())
+
+    def organisation_name(self, organisation_id: str) -> str | None:
+        query = sa.select(organisation_copies.c.name).where(
+            organisation_copies.c.id == organisation_id
+        )
+        return self.session.execute(query).scalar()
 
     def role(self, opportunity_id: str, *, for_update: bool = False) -> RoleFacts | None:
         """The role from this service's copy; locked when accepting, so places hold."""
@@ -79,7 +127,8 @@ def _row(application: Application) -> dict[str, Any]:
 def _application(row: Any) -> Application:
     values = {name: row[name] for name in _FIELDS}
     values["status"] = Status(row["status"])
-    for name in ("submitted_at", "updated_at", "first_response_at", "decided_at"):
+    values.update({name: row[name] for name in _SWEEP_FIELDS})
+    for name in ("submitted_at", "updated_at", "first_response_at", "decided_at", "escalated_at"):
         values[name] = _aware(values[name])
     return Application(id=row["id"], **values)
 

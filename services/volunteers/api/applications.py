@@ -1,18 +1,29 @@
-"""HTTP handlers for applications: thin; marshmallow at the edge, use cases behind."""
+"""HTTP handlers for applications: thin; marshmallow at the edge, use cases behind.
+
+Listings are paged (``?page=&per_page=``, newest first); ``next`` is the next page's path,
+or null on the last page.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.common.api import load, runtime
 from services.common.auth import require_principal
 from services.common.openapi import operation
 from services.common.problems import TYPE_BASE, Problem, problem_response
 from services.common.validation import InvalidInput
-from services.volunteers.domain.applications import Application, ApplicationError, Status
+from services.volunteers.domain.applications import (
+    Application,
+    ApplicationError,
+    Listing,
+    Page,
+    Status,
+)
 from services.volunteers.service_layer import applications as use_cases
 from services.volunteers.service_layer.guarantee import organisation_stats
 
@@ -37,6 +48,22 @@ class ReasonIn(Schema):
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
+class PageQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf([s.value for s in Status], error="Choose one of: {choices}."),
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class ListQuery(PageQuery):
+    organisation_id = fields.String(load_default=None, validate=validate.Length(max=36))
+
+
 class ApplicationOut(Schema):
     id = fields.String()
     opportunity_id = fields.String()
@@ -49,10 +76,17 @@ class ApplicationOut(Schema):
     first_response_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
+    escalated_at = fields.DateTime(allow_none=True)
+    escalated_to = fields.String(
+        allow_none=True, metadata={"description": "The Volunteer Centre asked to help"}
+    )
 
 
 class ApplicationList(Schema):
     items = fields.List(fields.Nested(ApplicationOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    next = fields.String(allow_none=True, metadata={"description": "The next page's path"})
 
 
 @bp.errorhandler(ApplicationError)
@@ -66,9 +100,8 @@ def _rule_broken(exc: ApplicationError) -> Response:
 @bp.errorhandler(use_cases.NotAllowed)
 def _not_allowed(exc: use_cases.NotAllowed) -> Response:
     if exc.status == 403:
-        return problem_response(
-            Problem(403, "Forbidden", "You cannot do this to this application.")
-        )
+        detail = exc.detail or "You cannot do this to this application."
+        return problem_response(Problem(403, "Forbidden", detail))
     return problem_response(Problem(404, "Not Found", f"There is nothing at {request.path}."))
 
 
@@ -77,7 +110,26 @@ def _body(schema: Schema) -> dict[str, Any]:
 
 
 def _view(application: Application) -> dict[str, Any]:
+    # The same for the volunteer, the organisation and the Volunteer Centre's staff: none of
+    # it comes from the volunteer's profile (accessibility needs are not part of it).
     return ApplicationOut().dump({**application.__dict__, "status": application.status.value})
+
+
+def _query(schema: Schema) -> dict[str, Any]:
+    # An empty parameter (?status=) means no filter, as it always has.
+    return load(schema, {k: v for k, v in request.args.items() if v != ""})
+
+
+def _listing(found: Listing, query: dict[str, Any]) -> Response:
+    page = found.page
+    following = None
+    if found.more:
+        args = {k: v for k, v in query.items() if v and k not in ("page", "per_page")}
+        args.update(page=page.page + 1, per_page=page.per_page)
+        following = f"{request.path}?{urlencode(args)}"
+    body = {"items": [_view(a) for a in found.items], "page": page.page,
+            "per_page": page.per_page, "next": following}  # fmt: skip
+    return jsonify(body)
 
 
 @bp.post("")
@@ -98,15 +150,29 @@ def create() -> tuple[Response, int]:
 
 @bp.get("")
 @operation(summary="Your applications, or an organisation's inbox (?organisation_id=)",
-           tags=("applications",), responses={200: ApplicationList})  # fmt: skip
+           tags=("applications",), query=ListQuery, responses={200: ApplicationList})  # fmt: skip
 def listing() -> Response:
     principal = require_principal(verified=False)
-    organisation_id = request.args.get("organisation_id")
-    if organisation_id:
-        found = use_cases.inbox(runtime(), principal, organisation_id, request.args.get("status"))
+    query = _query(ListQuery())
+    page = Page(query["page"], query["per_page"])
+    if query["organisation_id"]:
+        found = use_cases.inbox(
+            runtime(), principal, query["organisation_id"], query["status"], page
+        )
     else:
-        found = use_cases.mine(runtime(), principal)
-    return jsonify({"items": [_view(a) for a in found]})
+        found = use_cases.mine(runtime(), principal, query["status"], page)
+    return _listing(found, query)
+
+
+@bp.get("/escalated")
+@operation(summary="Applications escalated to your Volunteer Centres (Volunteer Centre staff, "
+           "admins: all)", tags=("applications",), query=PageQuery,
+           responses={200: ApplicationList, 403: None})  # fmt: skip
+def escalated() -> Response:
+    principal = require_principal(verified=False)
+    query = _query(PageQuery())
+    page = Page(query["page"], query["per_page"])
+    return _listing(use_cases.escalated(runtime(), principal, query["status"], page), query)
 
 
 @bp.get("/stats")
@@ -135,11 +201,11 @@ def show(application_id: str) -> Response:
     service = runtime()
     application = use_cases.get(service, principal, application_id)
     body = _view(application)
-    escalated = use_cases.escalation(service, application.id)
-    body["escalated"] = escalated is not None
-    if escalated is not None and application.volunteer_id == principal.account_id:
+    body["escalated"] = application.escalated_at is not None
+    if body["escalated"] and application.volunteer_id == principal.account_id:
         # The organisation did not answer in 7 working days: offer the volunteer others.
-        body["similar_roles"] = [{"id": r.id, "title": r.title} for r in escalated]
+        similar = use_cases.escalation(service, application.id) or []
+        body["similar_roles"] = [{"id": r.id, "title": r.title} for r in similar]
     return jsonify(body)
 
 

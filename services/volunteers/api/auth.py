@@ -37,6 +37,7 @@ from services.volunteers.api.common import (
 from services.volunteers.domain.accounts import SESSION_TTL, Account
 from services.volunteers.domain.passwords import MIN_LENGTH
 from services.volunteers.service_layer import accounts as use_cases
+from services.volunteers.service_layer.applications import staff_centres
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 me = Blueprint("me_account", __name__, url_prefix="/api/v1/me")
@@ -294,11 +295,13 @@ def my_account() -> Response:
 
 def _token_response(account: Account) -> Response:
     # Minted on the wall clock (not the service's clock): every service checks expiry by it.
+    centres = staff_centres(runtime(), account.id)
     access_token = issue_token(
         current_app.config["VMP_AUTH_SECRET"],
         account.id,
         email_verified=account.email_verified,
-        roles=["admin"] if account.is_admin else [],
+        roles=_roles(account, centres),
+        centres=centres,
         account_type=account.account_type.value,
         ttl=ACCESS_TOKEN_TTL,
     )
@@ -310,6 +313,12 @@ def _token_response(account: Account) -> Response:
     response = json_response(body)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _roles(account: Account, centres: list[str]) -> list[str]:
+    """Platform-wide roles: ``vc_staff`` for members of an approved Volunteer Centre (the
+    opportunities service lets them moderate, this one lets them read escalations)."""
+    return (["admin"] if account.is_admin else []) + (["vc_staff"] if centres else [])
 
 
 def _paragraphs(lines: list[str]) -> str:

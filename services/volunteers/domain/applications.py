@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import uuid
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +112,10 @@ class Application:
     decided_at: dt.datetime | None = None
     reason: str | None = None
     share_adjustments: bool = False
+    # Set by the response-time guarantee, never by the use cases here: when the application
+    # was passed to a Volunteer Centre, and which one (None when no centre covers the role).
+    escalated_at: dt.datetime | None = None
+    escalated_to: str | None = None
     events: list[StatusChanged] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -152,6 +157,10 @@ class Application:
     @property
     def live(self) -> bool:
         return self.status in LIVE
+
+    def escalated_to_any(self, centres: AbstractSet[str]) -> bool:
+        """Whether it was escalated to one of these Volunteer Centres (their staff may read it)."""
+        return self.escalated_to is not None and self.escalated_to in centres
 
     def respond(
         self, target: Status, now: dt.datetime, *, accepted_so_far: int = 0,
@@ -204,6 +213,31 @@ class Application:
                 previous.value if previous else None,
             )
         )
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a listing: ``page`` counts from 1, at most ``per_page`` items each."""
+
+    page: int = 1
+    per_page: int = 50
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def cut(self, rows: Sequence[Application]) -> Listing:
+        """This page from ``rows`` read from ``offset`` with one row to spare (is there more?)."""
+        return Listing(list(rows[: self.per_page]), self, more=len(rows) > self.per_page)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of applications, and whether a next page exists."""
+
+    items: list[Application]
+    page: Page
+    more: bool = False
 
 
 def check_open(role: RoleFacts, today: dt.date) -> None:

@@ -2,7 +2,12 @@
 
 Who may do what: the volunteer applies, reads and withdraws their own applications;
 members of the role's organisation read its inbox and answer; staff of the Volunteer
-Centre an application was escalated to read it; admins read everything.
+Centre an application was escalated to read it (and only read: answering stays with the
+organisation); admins read everything.
+
+Volunteer Centre staff are known by their token (role ``vc_staff``, ``centres``), as in the
+opportunities service; a centre counts only while this service's copy says it is an approved
+Volunteer Centre, so a rejected centre's staff lose access without waiting for new tokens.
 """
 
 from __future__ import annotations
@@ -19,14 +24,23 @@ from sqlalchemy.orm import Session
 from services.common.auth import Principal
 from services.common.envelope import new_envelope, utcnow
 from services.common.runtime import ServiceRuntime
+from services.volunteers.adapters.accounts_repository import AccountRepository
 from services.volunteers.adapters.application_tables import applications
 from services.volunteers.adapters.applications_repository import ApplicationRepository
 from services.volunteers.adapters.copies import memberships
-from services.volunteers.domain.applications import Application, ApplicationError, Status
+from services.volunteers.domain.applications import (
+    Application,
+    ApplicationError,
+    Listing,
+    Page,
+    Status,
+)
 from services.volunteers.domain.matching import Role
 from services.volunteers.service_layer.guarantee import similar_to
 
 UK = ZoneInfo("Europe/London")
+VC_STAFF = "vc_staff"
+ONLY_CENTRES = "Only staff of a Volunteer Centre, and admins, can see escalated applications."
 TOPIC = ("applications", 1)
 EVENT_TYPES = {
     Status.SUBMITTED: "ApplicationSubmitted",
@@ -41,9 +55,10 @@ EVENT_TYPES = {
 class NotAllowed(Exception):
     """The caller may not see (404: no existence leaks) or change (403) this."""
 
-    def __init__(self, status: int = 404) -> None:
+    def __init__(self, status: int = 404, detail: str | None = None) -> None:
         super().__init__(status)
         self.status = status
+        self.detail = detail
 
 
 @dataclass
@@ -81,6 +96,12 @@ class Work:
                 memberships.c.account_id == principal.account_id,
             )
         ).scalar()
+
+    def centres(self, principal: Principal) -> frozenset[str]:
+        """The approved Volunteer Centres whose staff the caller is, as their token says."""
+        if VC_STAFF not in principal.roles:
+            return frozenset()
+        return self.applications.approved_centres(principal.centres)
 
 
 @contextmanager
@@ -159,21 +180,46 @@ def get(runtime: ServiceRuntime, principal: Principal, application_id: str) -> A
         return _readable(w, principal, application_id)
 
 
-def mine(runtime: ServiceRuntime, principal: Principal) -> list[Application]:
+def mine(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    status: str | None = None,
+    page: Page | None = None,
+) -> Listing:
     with work(runtime) as w:
-        return w.applications.listed(volunteer_id=principal.account_id)
+        return w.applications.listed(page, volunteer_id=principal.account_id, status=status)
 
 
 def inbox(
-    runtime: ServiceRuntime, principal: Principal, organisation_id: str, status: str | None
-) -> list[Application]:
+    runtime: ServiceRuntime,
+    principal: Principal,
+    organisation_id: str,
+    status: str | None,
+    page: Page | None = None,
+) -> Listing:
     with work(runtime) as w:
         if not (principal.is_admin or w.member_role(principal, organisation_id)):
             raise NotAllowed(403)
-        where = {"organisation_id": organisation_id}
-        if status:
-            where["status"] = status
-        return w.applications.listed(**where)
+        return w.applications.listed(page, organisation_id=organisation_id, status=status)
+
+
+def escalated(
+    runtime: ServiceRuntime, principal: Principal, status: str | None, page: Page | None = None
+) -> Listing:
+    """Applications escalated to the caller's Volunteer Centres; for admins, all escalated."""
+    with work(runtime) as w:
+        if principal.is_admin:
+            return w.applications.escalated(None, status, page)
+        centres = w.centres(principal)
+        if not centres:
+            raise NotAllowed(403, ONLY_CENTRES)
+        return w.applications.escalated(centres, status, page)
+
+
+def staff_centres(runtime: ServiceRuntime, account_id: str) -> list[str]:
+    """The approved Volunteer Centres an account works for (they go in its access tokens)."""
+    with work(runtime) as w:
+        return AccountRepository(w.session).centres(account_id)
 
 
 def _readable(
@@ -186,6 +232,7 @@ def _readable(
         principal.is_admin
         or application.volunteer_id == principal.account_id
         or w.member_role(principal, application.organisation_id) is not None
+        or application.escalated_to_any(w.centres(principal))
     )
     if not allowed:
         raise NotAllowed

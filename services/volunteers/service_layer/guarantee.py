@@ -2,7 +2,8 @@
 working days without a response, escalate to the Volunteer Centre after 7.
 
 Idempotent: what was done is recorded on the application in the same transaction as its
-event, so two sweeps at once (or a sweep re-run after a crash) never remind twice.
+event and its emails (``guarantee_mail``), so two sweeps at once (or a sweep re-run after a
+crash) never remind twice.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from services.volunteers.domain.responsiveness import (
     due_actions,
     response_stats,
 )
+from services.volunteers.service_layer.guarantee_mail import GuaranteeMail
 
 log = logging.getLogger(__name__)
 _REMINDER_DAYS = {Action.REMIND_2: 2, Action.REMIND_5: 5}
@@ -76,7 +78,9 @@ def _act(
     ids = {k: row[k] for k in ("opportunity_id", "organisation_id", "volunteer_id")}
     ids["application_id"] = row["id"]
     reminders = list(row["reminders"] or ())
-    for action in due_actions(pending, now):
+    mail = GuaranteeMail(runtime, session, now)
+    due = due_actions(pending, now)
+    for action in due:
         if action is Action.ESCALATE:
             centre = covering_centre(session, row["opportunity_id"])
             session.execute(
@@ -85,8 +89,12 @@ def _act(
                 .values(escalated_at=now, escalated_to=centre, reminders=reminders)
             )
             _event(runtime, session, "ApplicationEscalated", {**ids, "volunteer_centre_id": centre})
+            sent = mail.escalated(row, centre, similar_to(session, row["opportunity_id"]))
             report.escalated.append(row["id"])
-            log.info("application escalated", extra={"application": row["id"], "to": centre})
+            log.info(
+                "application escalated",
+                extra={"application": row["id"], "to": centre, "emails": sent},
+            )
         else:
             days = _REMINDER_DAYS[action]
             reminders.append(days)
@@ -97,6 +105,11 @@ def _act(
             )
             _event(runtime, session, "ApplicationReminded", {**ids, "working_days": days})
             report.reminded.append(row["id"])
+            # After an outage several actions fall due at once: only the last is mailed, as a
+            # burst of reminders (or one just before the escalation) would only confuse.
+            if action is due[-1]:
+                sent = mail.reminded(row, days)
+                log.info("application reminded", extra={"application": row["id"], "emails": sent})
 
 
 def covering_centre(session: Session, opportunity_id: str) -> str | None:

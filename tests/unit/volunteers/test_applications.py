@@ -199,3 +199,27 @@ def test_applying_needs_a_signed_in_verified_account(app: Flask) -> None:
     )
     assert (anonymous.status_code, unverified.status_code) == (401, 403)
     assert world.outbox() == []
+
+
+def test_inbox_is_paged_newest_first_and_filters_by_status(app: Flask) -> None:
+    world = World(app, places=5)
+    applied = []
+    for n in range(3):
+        app.extensions["runtime"].extensions["clock"] = lambda n=n: NOW + dt.timedelta(hours=n)
+        applied.append(world.apply(f"vol-{n}").get_json()["id"])
+    owner = world.client("owner-1")
+    inbox = f"/api/v1/applications?organisation_id={world.org_id}"
+    first = owner.get(f"{inbox}&per_page=2").get_json()
+    assert [a["id"] for a in first["items"]] == [applied[2], applied[1]]
+    assert first["next"] == (
+        f"/api/v1/applications?organisation_id={world.org_id}&page=2&per_page=2"
+    )
+    last = owner.get(first["next"]).get_json()
+    assert ([a["id"] for a in last["items"]], last["page"], last["next"]) == ([applied[0]], 2, None)
+    owner.post(f"/api/v1/applications/{applied[1]}/seen")
+    seen = owner.get(f"{inbox}&status=seen").get_json()["items"]
+    assert [a["id"] for a in seen] == [applied[1]]
+    assert len(owner.get(f"{inbox}&status=").get_json()["items"]) == 3  # empty: no filter
+    wrong = owner.get(f"{inbox}&status=lost")
+    assert wrong.status_code == 422
+    assert wrong.get_json()["errors"]["status"][0].startswith("Choose one of: submitted")
