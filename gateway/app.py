@@ -14,6 +14,8 @@ from flask import Blueprint, Flask, g, json, request
 from werkzeug.wrappers import Response
 
 from gateway.devmail import devmail_blueprint
+from gateway.export import OPERATION as EXPORT_OPERATION
+from gateway.export import export_blueprint
 from gateway.routing import SERVICES, resolve_api, resolve_ops
 from gateway.transport import Transport
 from services.common.config import Config
@@ -25,7 +27,11 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
     app = create_service_app(
         name="gateway",
         config=config,
-        blueprints=[_proxy_blueprint(transport), devmail_blueprint(config)],
+        blueprints=[
+            _proxy_blueprint(transport),
+            export_blueprint(lambda service, path: _forward(transport, service, path)),
+            devmail_blueprint(config),
+        ],
         readiness={name: _service_ready(transport, name) for name in SERVICES},
         title="Volunteering platform API",
         extensions={"transport": transport},
@@ -103,4 +109,5 @@ def merged_openapi(transport: Transport) -> dict[str, Any]:
         part = json.loads(response.get_data())
         doc["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/v1/")})
         doc["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
+    doc["paths"]["/api/v1/me/export"] = EXPORT_OPERATION  # the gateway's own
     return doc

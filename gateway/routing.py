@@ -13,6 +13,8 @@ API_ROUTES: dict[str, str] = {
     "/api/v1/search": "search",
     "/api/v1/auth": "volunteers",
     "/api/v1/me": "volunteers",
+    # Each service's part of GET /api/v1/me/export (which the gateway itself answers).
+    "/api/v1/me/export/opportunities": "opportunities",
     "/api/v1/applications": "volunteers",
     "/api/v1/saved-searches": "volunteers",
     "/api/v1/availability": "availability",

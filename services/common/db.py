@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # A failed statement's message would quote its parameters (email addresses, names) into
+    # logs and dead letters: only the SQL is kept.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, **kwargs)
@@ -38,6 +41,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        # Erasure: deleted rows are overwritten, not left readable in the file's free pages.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")

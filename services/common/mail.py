@@ -17,7 +17,7 @@ import logging
 import smtplib
 import sqlite3
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -142,6 +142,25 @@ class DevMailbox:
             )
         conn.close()
 
+    def forget(self, addresses: Iterable[str], mentions: Iterable[str] = ()) -> int:
+        """Erasure: delete every message to these addresses, or mentioning any of ``mentions``
+        (case-insensitively); returns how many there were."""
+        wanted = sorted({address.lower() for address in addresses})
+        texts = sorted({text.lower() for text in mentions if text})
+        if not (wanted or texts) or not self.path.exists():
+            return 0
+        conditions = [f"lower(to_address) IN ({', '.join('?' * len(wanted))})"] if wanted else []
+        body = "lower(subject || ' ' || ifnull(text, '') || ' ' || ifnull(html, ''))"
+        conditions += [f"instr({body}, ?) > 0" for _ in texts]
+        with self._connect() as conn:
+            # Overwrite the deleted rows, or the file would keep them in its free pages.
+            conn.execute("PRAGMA secure_delete=ON")
+            found = conn.execute(
+                f"DELETE FROM messages WHERE {' OR '.join(conditions)}", [*wanted, *texts]
+            )
+        conn.close()
+        return found.rowcount
+
     def messages(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest messages, newest first (none if nothing was ever sent)."""
         if not self.path.exists():
@@ -183,6 +202,17 @@ class TeeMailer:
                 copy.send(message)
             except Exception:
                 log.exception("could not keep a copy of an email", extra={"mailer": str(copy)})
+
+
+def forget_copies(mailer: Mailer, addresses: Iterable[str], mentions: Iterable[str] = ()) -> int:
+    """Erasure: delete the copies ``mailer`` keeps (the dev mailbox's) of mail to these
+    addresses or mentioning ``mentions``. Mail handed to an SMTP server has left the platform."""
+    if isinstance(mailer, DevMailbox):
+        return mailer.forget(addresses, mentions)
+    if isinstance(mailer, TeeMailer):
+        to, about = list(addresses), list(mentions)
+        return sum(forget_copies(m, to, about) for m in (mailer.primary, *mailer.copies))
+    return 0
 
 
 class UnconfiguredMailer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common.consumer import ConsumerSpec
 from services.common.jobs import PeriodicJob
 from services.common.runtime import ServiceRuntime
 from services.common.service import ServiceDefinition
@@ -13,6 +14,7 @@ SWEEP_INTERVAL_S = 3600.0
 
 def _blueprints() -> list:
     from services.opportunities.api import (
+        data_rights,
         errors,
         members,
         moderation,
@@ -28,7 +30,15 @@ def _blueprints() -> list:
         moderation.bp,
         opportunities.bp,
         vocabularies.bp,
+        data_rights.bp,
     ]
+
+
+def _consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
+    """Forget a person when their account is erased (``AccountErased``)."""
+    from services.opportunities.service_layer.data_rights import erasure_spec
+
+    return [erasure_spec(runtime)]
 
 
 def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
@@ -49,6 +59,7 @@ SERVICE = ServiceDefinition(
     title="Opportunities service",
     bootstrap=bootstrap,
     blueprints=_blueprints,
+    consumers=_consumers,
     jobs=_jobs,
     commands={"sweep": ("run the still-recruiting sweep once ([--now ISO])", _sweep_command)},
 )

@@ -27,7 +27,7 @@ from services.volunteers.domain.passwords import Passwords
 
 Clock = Callable[[], dt.datetime]
 PRODUCER = "volunteers"
-ACCOUNTS = ("accounts", 1)
+ACCOUNTS = ("accounts", 2)
 
 
 def clock(runtime: ServiceRuntime) -> dt.datetime:

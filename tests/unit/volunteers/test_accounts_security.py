@@ -93,7 +93,7 @@ def test_events_validate_and_carry_no_personal_data(accounts: Accounts) -> None:
     assert [e["event_type"] for e in events] == ["AccountRegistered", "AccountEmailVerified"]
     registered, verified = events
     assert registered["key"] == verified["key"] == account["id"]
-    assert registered["producer"] == "volunteers" and registered["event_version"] == 1
+    assert registered["producer"] == "volunteers" and registered["event_version"] == 2
     assert registered["data"] == {
         "account_id": account["id"],
         "account_type": "volunteer",
