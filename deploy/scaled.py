@@ -2,7 +2,7 @@
 
 Expects the engines from `make infra-up` (same default ports). Creates one database per
 service, migrates each once, then runs under honcho: per service a gunicorn API process and
-an outbox relay, the search consumer, and the gateway on http://127.0.0.1:8000 routing to
+an outbox relay, the consumers and schedulers, and the gateway on http://127.0.0.1:8000 routing to
 the services over HTTP. Ctrl-C stops every process.
 """
 
@@ -19,8 +19,8 @@ from deploy.engines import Elasticsearch, Kafka, Postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"opportunities": 8101, "volunteers": 8102, "availability": 8103, "search": 8104}
-CONSUMERS = ("search", "volunteers")
-SCHEDULERS = ("opportunities", "volunteers")
+CONSUMERS = ("opportunities", "search", "volunteers")
+SCHEDULERS = ("opportunities", "search", "volunteers")
 STATE = Path(os.environ.get("VMP_INFRA_DIR", ROOT / ".run" / "infra"))
 
 

@@ -13,6 +13,7 @@ from services.common.runtime import ServiceRuntime, build_runtime
 from services.common.vocab.vocabularies import load_vocabularies
 from services.search.adapters.index.port import SearchIndex
 from services.search.adapters.orm import metadata
+from services.search.adapters.percolator.sql import SqlPercolator
 from services.search.domain.synonyms import synonym_rules
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,12 @@ def open_index(config: Config) -> SearchIndex:
 
 def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
     runtime = build_runtime(config, metadata, MIGRATIONS, event_log=event_log)
+    # Saved searches live in the service's own database on both run modes: Elasticsearch's
+    # percolator module is not published for 8.x, and this matcher gives the same answers
+    # as the embedded index (tests/unit/search/test_percolator*.py).
+    runtime.extensions["percolator"] = SqlPercolator(
+        runtime.engine, synonyms=synonym_rules(load_vocabularies())
+    )
     index = open_index(config)
     try:
         index.ensure_ready()

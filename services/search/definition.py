@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.common.consumer import ConsumerSpec
+from services.common.jobs import PeriodicJob
 from services.common.runtime import ServiceRuntime
 from services.common.service import ServiceDefinition
 from services.search.bootstrap import bootstrap
+from services.search.service_layer.alerts import SavedSearches, percolate_pending
 from services.search.service_layer.projections import Indexer
 from services.search.service_layer.reindex import reindex_command
+
+PERCOLATE_JOB = "percolate"
+PERCOLATE_INTERVAL_S = 0.5  # the wait before a role is matched: half of it on average
 
 
 def _blueprints() -> list:
@@ -19,7 +24,20 @@ def _blueprints() -> list:
 
 
 def _consumers(runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
-    return [Indexer(runtime.extensions["index"]).spec()]
+    alerts = SavedSearches(runtime.extensions["percolator"], runtime.extensions["geocoder"])
+    return [Indexer(runtime.extensions["index"]).spec(), alerts.spec()]
+
+
+def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
+    """Match newly searchable roles against the saved searches, every second."""
+    percolator = runtime.extensions["percolator"]
+    return [
+        PeriodicJob(
+            PERCOLATE_JOB,
+            PERCOLATE_INTERVAL_S,
+            lambda: percolate_pending(runtime, percolator).as_dict(),
+        )
+    ]
 
 
 SERVICE = ServiceDefinition(
@@ -28,5 +46,6 @@ SERVICE = ServiceDefinition(
     bootstrap=bootstrap,
     blueprints=_blueprints,
     consumers=_consumers,
+    jobs=_jobs,
     commands={"reindex": ("rebuild the index from the opportunities service", reindex_command)},
 )

@@ -10,13 +10,18 @@ from services.common.eventlog import EventLog
 from services.common.geo.postcodes import Geocoder
 from services.common.mail import build_mailer
 from services.common.runtime import ServiceRuntime, build_runtime
-from services.volunteers.adapters import application_tables, copies, profile_tables
+from services.volunteers.adapters import (
+    application_tables,
+    copies,
+    profile_tables,
+    saved_search_tables,
+)
 from services.volunteers.adapters.orm import metadata
 from services.volunteers.domain.passwords import Passwords
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Table modules register on the shared metadata when imported.
-TABLES = (application_tables, copies, profile_tables)
+TABLES = (application_tables, copies, profile_tables, saved_search_tables)
 
 
 def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:

@@ -16,26 +16,48 @@ PRUNE_JOB = "accounts-prune"
 PRUNE_INTERVAL_S = 3600.0
 GUARANTEE_JOB = "response-guarantee"
 GUARANTEE_INTERVAL_S = 600.0  # reminders fall due at whole working days: 10 min is prompt
+DIGEST_JOB = "alert-digests"
+DIGEST_INTERVAL_S = 5.0  # "instant" alerts: seconds after the match, not minutes
 
 __all__ = ["MIGRATIONS", "SERVICE", "bootstrap"]
 
 
 def _blueprints() -> list[Blueprint]:
-    from services.volunteers.api import applications, auth, errors, profile, suggestions
+    from services.volunteers.api import (
+        applications,
+        auth,
+        data_rights,
+        errors,
+        profile,
+        saved_searches,
+        suggestions,
+    )
 
-    return [errors.bp, auth.bp, auth.me, profile.bp, suggestions.bp, applications.bp]
+    return [
+        errors.bp,
+        auth.bp,
+        auth.me,
+        profile.bp,
+        suggestions.bp,
+        applications.bp,
+        saved_searches.bp,
+        data_rights.bp,
+    ]
 
 
 def _consumers(_runtime: ServiceRuntime) -> list[ConsumerSpec]:
-    """Copies of roles, organisations and memberships (applications authorise by them)."""
+    """Copies of roles, organisations and memberships (applications authorise by them), and
+    the percolator's matches for alerts."""
+    from services.volunteers.service_layer.alerts import alerts_spec
     from services.volunteers.service_layer.copies import copies_spec
 
-    return [copies_spec()]
+    return [copies_spec(), alerts_spec()]
 
 
 def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
     """Send pending mail every second; forget old attempts, links and sessions hourly."""
     from services.volunteers.service_layer.accounts import prune
+    from services.volunteers.service_layer.alerts import send_digests
     from services.volunteers.service_layer.guarantee import sweep
     from services.volunteers.service_layer.unit_of_work import mail_relay
 
@@ -44,6 +66,7 @@ def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:
             MAIL_RELAY_JOB, MAIL_RELAY_INTERVAL_S, lambda: mail_relay(runtime).send_pending()
         ),
         PeriodicJob(PRUNE_JOB, PRUNE_INTERVAL_S, lambda: prune(runtime)),
+        PeriodicJob(DIGEST_JOB, DIGEST_INTERVAL_S, lambda: send_digests(runtime).as_dict()),
         PeriodicJob(GUARANTEE_JOB, GUARANTEE_INTERVAL_S, lambda: sweep(runtime).as_dict()),
     ]
 

@@ -120,7 +120,9 @@ def organisation_view(org: Organisation, viewer: Principal | None = None) -> dic
 def create() -> Response:
     principal = require_principal()
     data = load(OrganisationIn(), json_body())
-    command = use_cases.RegisterOrganisation(**data, owner_id=principal.account_id)
+    command = use_cases.RegisterOrganisation(
+        **data, owner_id=principal.account_id, by_admin=principal.is_admin
+    )
     org = use_cases.register_organisation(runtime(), command)
     return json_response(organisation_view(org, principal), 201, f"{bp.url_prefix}/{org.id}")
 

@@ -243,6 +243,17 @@ class Organisation:
         self.events.append(self._updated())
         return True
 
+    def require_type_change_allowed(self, actor: Actor | None, new_type: Any) -> None:
+        """Becoming (or ceasing to be) a Volunteer Centre is for admins alone: a centre's
+        staff moderate organisations and read escalated applications in its catchment, so
+        an owner who could turn their charity into one could reach other tenants' data."""
+        becomes_centre = OrganisationType(new_type) is OrganisationType.VOLUNTEER_CENTRE
+        if becomes_centre != self.is_volunteer_centre and not (actor and actor.is_admin):
+            raise Forbidden(
+                "Only a platform admin can make an organisation a Volunteer Centre "
+                "or stop it being one. Contact the platform team."
+            )
+
     def _apply_catchment(self, catchment: Catchment | None) -> bool:
         if catchment is not None and catchment and not self.is_volunteer_centre:
             raise InvalidInput.field("catchment", "Only a Volunteer Centre has a catchment.")
@@ -352,8 +363,8 @@ def may_moderate(actor: Actor, org: Organisation, centres: Iterable[Organisation
     """Admins, and staff of an approved Volunteer Centre whose catchment holds ``org``."""
     if actor.is_admin:
         return True
-    if "vc_staff" not in actor.roles:
-        return False
+    if "vc_staff" not in actor.roles or org.is_volunteer_centre:
+        return False  # a new Volunteer Centre is approved by an admin, never by a peer
     return any(
         vc.id in actor.centres
         and vc.is_volunteer_centre

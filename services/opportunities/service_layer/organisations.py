@@ -32,6 +32,7 @@ class RegisterOrganisation:
     description: str = ""
     charity_number: str | None = None
     owner_id: str | None = None
+    by_admin: bool = False
 
 
 def register_organisation(runtime: ServiceRuntime, cmd: RegisterOrganisation) -> Organisation:
@@ -42,7 +43,12 @@ def register_organisation(runtime: ServiceRuntime, cmd: RegisterOrganisation) ->
             name=cmd.name,
             type_=cmd.type,
             now=uow.now,
-            moderated=runtime.config.moderation_required,
+            # A Volunteer Centre's staff moderate and read escalations in its area: one
+            # always waits for an admin, even where moderation is otherwise off.
+            moderated=runtime.config.moderation_required
+            or (
+                OrganisationType(cmd.type) is OrganisationType.VOLUNTEER_CENTRE and not cmd.by_admin
+            ),
             owner_id=cmd.owner_id,
             website=cmd.website,
             description=cmd.description,
@@ -77,6 +83,8 @@ def update_organisation(
         org.require_editor(actor)
         if catchment_input is not None:
             org.require_owner(actor)
+        if "type" in changes:
+            org.require_type_change_allowed(actor, changes["type"])
         profile = _profile(runtime, changes)
         catchment = (
             None

@@ -34,3 +34,13 @@ opportunities = sa.Table(
     sa.Column("snapshot", sa.JSON, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Roles to match against saved searches: the indexer adds one in the same transaction as it
+# makes the role searchable; the percolation job takes them off in its own time, so alerts
+# never slow indexing down. One row per role: a role changed twice is matched once.
+percolation_queue = sa.Table(
+    "percolation_queue",
+    metadata,
+    sa.Column("opportunity_id", sa.String(36), primary_key=True),
+    sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)

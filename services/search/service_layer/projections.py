@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from services.common.consumer import ConsumerSpec
 from services.common.envelope import Event
 from services.search.adapters.index.port import SearchIndex
-from services.search.adapters.orm import opportunities, organisations
+from services.search.adapters.orm import opportunities, organisations, percolation_queue
 from services.search.domain.indexing import is_searchable, to_document
 
 INDEXER_GROUP = "search-indexer"
@@ -26,8 +26,11 @@ INDEXER_GROUP = "search-indexer"
 class Indexer:
     """The ``search-indexer`` consumer group's handlers, bound to one index."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, *, percolate: bool = True) -> None:
         self.index = index
+        # Queue what becomes searchable for the saved-search alerts; a reindex re-applies
+        # roles already queued when their events came, so it passes False.
+        self.percolate = percolate
 
     # --- organisations topic ------------------------------------------------------------
 
@@ -79,6 +82,7 @@ class Indexer:
                 hidden.append(snapshot["id"])
         self.index.upsert(shown)
         self.index.delete(hidden)
+        self._queue(session, [doc.id for doc in shown])
 
     # --- opportunities topic ------------------------------------------------------------
 
@@ -109,8 +113,20 @@ class Indexer:
         org = _organisation(session, snapshot["organisation_id"])
         if org is not None and is_searchable(snapshot, org["moderation"]):
             self.index.upsert([to_document(snapshot, org["name"])])
+            self._queue(session, [snapshot["id"]])
         else:
             self.index.delete([snapshot["id"]])
+
+    def _queue(self, session: Session, role_ids: list[str]) -> None:
+        """Ask the percolation job to match these roles against the saved searches."""
+        if not self.percolate or not role_ids:
+            return
+        now = dt.datetime.now(dt.UTC)
+        queued = percolation_queue.c.opportunity_id
+        session.execute(sa.delete(percolation_queue).where(queued.in_(role_ids)))
+        session.execute(
+            percolation_queue.insert(), [{"opportunity_id": i, "queued_at": now} for i in role_ids]
+        )
 
     def spec(self) -> ConsumerSpec:
         org_handlers = {

@@ -109,7 +109,7 @@ def _catch_up(runtime: ServiceRuntime, items: list[dict[str, Any]]) -> int:
     """
     revisions = {item["opportunity"]["id"]: item.get("revision", 0) for item in items}
     orgs = {item["organisation"]["id"]: item["organisation"] for item in items}
-    indexer = Indexer(runtime.extensions["index"])
+    indexer = Indexer(runtime.extensions["index"], percolate=False)
     applied = 0
     with runtime.session_factory() as session, session.begin():
         rows = session.execute(sa.select(opportunities.c.revision, opportunities.c.snapshot))

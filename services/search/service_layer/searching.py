@@ -18,7 +18,7 @@ from services.common.geo.postcodes import Geocoder, InvalidCoordinates, UnknownP
 from services.common.validation import InvalidInput
 from services.search.adapters.index.port import SearchIndex
 from services.search.domain.documents import GeoPoint, Hit, SearchPage
-from services.search.domain.query import SearchQuery, default_sort
+from services.search.domain.query import SearchQuery, Sort, default_sort
 
 UK = ZoneInfo("Europe/London")  # closing dates are UK calendar days
 _CURSOR_VERSION = 1
@@ -101,7 +101,21 @@ def run_search(
     sort = params.get("sort") or default_sort(params.get("q"), origin)
     bound_to = fingerprint(params)
     after = decode_cursor(params["cursor"], sort.value, bound_to) if "cursor" in params else None
-    query = SearchQuery(
+    query = build_query(params, origin, today, sort=sort, after=after)
+    page = index.search(query)
+    return _response(query, page, location, bound_to, base_url)
+
+
+def build_query(
+    params: Mapping[str, Any],
+    origin: GeoPoint | None,
+    today: dt.date,
+    *,
+    sort: Sort,
+    after: tuple | None = None,
+) -> SearchQuery:
+    """The checked parameters (``SearchParams``) as the query both indexes execute."""
+    return SearchQuery(
         today=today,
         origin=origin,
         radius_km=params["radius_km"],
@@ -122,8 +136,6 @@ def run_search(
         after=after,
         organisation_ids=params["organisation_ids"],
     )
-    page = index.search(query)
-    return _response(query, page, location, bound_to, base_url)
 
 
 def _response(

@@ -20,6 +20,7 @@ candidates for most of its roles, so SQL returns just their numbers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -149,18 +150,23 @@ class SqlPercolator:
 
     # --- writes ---------------------------------------------------------------------------
 
-    def add(self, saved_search_id: str, query: SearchQuery) -> None:
+    def add(self, saved_search_id: str, query: SearchQuery, conn: Connection | None = None) -> None:
         """Store (or replace) one saved search; ``query.today`` is ignored."""
-        self.add_many([(saved_search_id, query)])
+        self.add_many([(saved_search_id, query)], conn)
 
-    def add_many(self, items: Iterable[tuple[str, SearchQuery]]) -> None:
-        """Store (or replace) many in one transaction: what an import or a backfill wants."""
+    def add_many(
+        self, items: Iterable[tuple[str, SearchQuery]], conn: Connection | None = None
+    ) -> None:
+        """Store (or replace) many in one transaction: what an import or a backfill wants.
+
+        Every method takes an optional ``conn``: the caller's transaction (a consumer's), so
+        the change commits with the event that asked for it; else one of its own."""
         latest = dict(items)  # a repeated id: the last one wins, as with add() in turn
         if not latest:
             return
         texts = {sid: json.dumps(query_to_json(query)) for sid, query in latest.items()}
         rows = {sid: _search_row(sid, query) for sid, query in latest.items()}
-        with self.engine.begin() as conn:
+        with self._begin(conn) as conn:
             _delete(conn, list(latest))
             inserted = conn.execute(
                 searches.insert().returning(searches.c.id, searches.c.no),
@@ -181,10 +187,10 @@ class SqlPercolator:
                 if table_rows:
                     conn.execute(table.insert(), table_rows)
 
-    def remove(self, saved_search_id: str) -> None:
+    def remove(self, saved_search_id: str, conn: Connection | None = None) -> None:
         """Forget a saved search (nothing happens if there is none by that id)."""
         # Its cached parse is never a candidate again: its row number is gone for good.
-        with self.engine.begin() as conn:
+        with self._begin(conn) as conn:
             _delete(conn, [saved_search_id])
 
     def count(self) -> int:
@@ -193,11 +199,11 @@ class SqlPercolator:
 
     # --- reads ----------------------------------------------------------------------------
 
-    def match(self, doc: RoleDocument, today: dt.date) -> set[str]:
+    def match(self, doc: RoleDocument, today: dt.date, conn: Connection | None = None) -> set[str]:
         """Ids of the saved searches whose results ``doc`` is in, on ``today``."""
         if doc.closes_on is not None and doc.closes_on < today:
             return set()  # in no search's results; cached queries rely on this (_ANY_DAY)
-        with self.engine.connect() as conn:
+        with self._connect(conn) as conn:
             numbers: set[int] = set()
             for statement in candidate_queries(doc):
                 # One comma-separated string: the driver's cost per row was most of the time.
@@ -205,6 +211,22 @@ class SqlPercolator:
                 numbers.update(map(int, listed.split(",")) if listed else ())
             found = self._queries(conn, numbers)
         return {sid for sid, query in found if matches(query, doc, self.text_match)}
+
+    @contextlib.contextmanager
+    def _begin(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.begin() as own:
+                yield own
+
+    @contextlib.contextmanager
+    def _connect(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.connect() as own:
+                yield own
 
     def preload(self) -> int:
         """Parse every saved search into the cache, e.g. as a consumer starts, so that its
