@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from services.common.auth import issue_token, resolve_secret
 from services.common.config import Config
@@ -86,14 +87,17 @@ def test_alert_path_scaled(processes, pg_url, elasticsearch_engine, inbox: Inbox
     ports = {s: free_port() for s in services}
     mail = {"VMP_SMTP_HOST": "127.0.0.1", "VMP_SMTP_PORT": str(inbox.port),  # type: ignore[attr-defined]
             "VMP_PUBLIC_URL": PUBLIC_URL, "VMP_POSTCODES_DB": str(POSTCODES)}  # fmt: skip
+    dbs = {s: pg_url(s) for s in services}
     for service in services:
-        env = {"VMP_DATABASE_URL": pg_url(service),
+        env = {"VMP_DATABASE_URL": dbs[service],
                "VMP_ELASTICSEARCH_URL": elasticsearch_engine.url, **mail}  # fmt: skip
         module = f"services.{service}.entrypoints"
         processes.start(f"{service}-api", *_gunicorn(f"{module}.wsgi:create_app()", ports[service]),
                         env=env)  # fmt: skip
-        workers = ("relay", "consume", "schedule") if service in ("volunteers", "search") else ()
-        for role in workers or ("relay",):
+        workers = {"volunteers": ("relay", "consume", "schedule"),
+                   "search": ("relay", "consume", "schedule"),
+                   "opportunities": ("relay", "consume")}.get(service, ("relay",))  # fmt: skip
+        for role in workers:
             processes.start(f"{service}-{role}", f"{module}.cli", role, env=env)
     gateway_port = free_port()
     urls = {f"VMP_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in ports.items()}
@@ -109,10 +113,62 @@ def test_alert_path_scaled(processes, pg_url, elasticsearch_engine, inbox: Inbox
             body = None
         return Reply(response.status_code, body)
 
-    journey(call, inbox, TEST_AUTH_SECRET, moderation=True)
+    volunteer = journey(call, inbox, TEST_AUTH_SECRET, moderation=True)
+    erase_and_search_everywhere(call, volunteer, dbs, processes, elasticsearch_engine.url)
 
 
-def journey(call: Call, inbox: Inbox, secret: str, moderation: bool = False) -> None:
+def erase_and_search_everywhere(
+    call: Call, volunteer: dict[str, str], dbs: dict[str, str], processes: Any, es_url: str
+) -> None:
+    """Data rights on the real engines: after DELETE /api/v1/me, no table of any service's
+    PostgreSQL database, no process log and no Elasticsearch index holds the person's email,
+    name or date of birth (within 60 s)."""
+    dob = "1987-03-14"
+    profile = call("PATCH", "/api/v1/me/profile", headers=volunteer,
+                   json={"date_of_birth": dob, "postcode": "AL1 3JE"})  # fmt: skip
+    assert profile.status == 200, profile.body
+    exported = call("GET", "/api/v1/me/export", headers=volunteer)
+    assert exported.status == 200 and EMAIL in str(exported.body) and dob in str(exported.body)
+    erased = call("DELETE", "/api/v1/me", headers=volunteer, json={"password": PASSWORD})
+    assert erased.status == 202, erased.body
+    secrets = (EMAIL, "Alex Alerts", dob, "14/03/1987")
+
+    def found_anywhere() -> list[str]:
+        hits = [f"{service}.{table}" for service, url in dbs.items()
+                for table in _tables_holding(url, secrets)]  # fmt: skip
+        hits += [name for name in _log_names(processes) if _any(processes.log(name), secrets)]
+        text = requests.get(f"{es_url}/_all/_search?size=1000", timeout=10).text
+        return hits + (["elasticsearch"] if _any(text, secrets) else [])
+
+    started = time.monotonic()
+    wait_for(lambda: not found_anywhere(), timeout_s=60, interval_s=2)
+    assert time.monotonic() - started < 60
+    gone = call("POST", "/api/v1/auth/token", json={"email": EMAIL, "password": PASSWORD})
+    assert gone.status == 401
+
+
+def _tables_holding(url: str, secrets: tuple[str, ...]) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    found = []
+    with engine.connect() as conn:
+        for table in sa.inspect(conn).get_table_names():
+            rows = conn.execute(sa.text(f'SELECT * FROM "{table}"')).all()
+            if _any(" ".join(str(v) for row in rows for v in row), secrets):
+                found.append(table)
+    engine.dispose()
+    return found
+
+
+def _log_names(processes: Any) -> list[str]:
+    return [path.stem for path in Path(processes.log_dir).glob("*.log")]
+
+
+def _any(text: str, secrets: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(secret.lower() in lowered for secret in secrets)
+
+
+def journey(call: Call, inbox: Inbox, secret: str, moderation: bool = False) -> dict[str, str]:
     # A volunteer registers and confirms the address from the email that really arrived.
     registered = call("POST", "/api/v1/auth/register", json={
         "email": EMAIL, "password": PASSWORD, "name": "Alex Alerts", "account_type": "volunteer",
@@ -161,6 +217,7 @@ def journey(call: Call, inbox: Inbox, secret: str, moderation: bool = False) -> 
     _publish(call, owner, org.body["id"], "Weekend gardening volunteer")
     time.sleep(10)
     assert len(_alerts(inbox)) == 1
+    return volunteer
 
 
 def _publish(call: Call, owner: dict[str, str], org_id: str, title: str) -> str:
