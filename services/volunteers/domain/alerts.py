@@ -54,6 +54,18 @@ def next_digest_at(frequency: Frequency, last_sent_at: dt.datetime) -> dt.dateti
     return slot
 
 
+def latest_slot(frequency: Frequency, now: dt.datetime) -> dt.datetime:
+    """The last daily or weekly digest slot at or before ``now``: a digest is due exactly
+    when the last one went before it, which lets SQL pick the due searches."""
+    local = now.astimezone(UK)
+    slot = dt.datetime.combine(local.date(), dt.time(DIGEST_HOUR), tzinfo=UK)
+    if slot > local:
+        slot = _add_days(slot, -1)
+    if frequency is Frequency.WEEKLY:
+        slot = _add_days(slot, -slot.weekday())  # back to Monday
+    return slot
+
+
 def digest_due(frequency: Frequency, last_sent_at: dt.datetime, now: dt.datetime) -> bool:
     due = next_digest_at(frequency, last_sent_at)
     return due is not None and now >= due

@@ -33,6 +33,7 @@ from services.volunteers.domain.alerts import (
     Frequency,
     compose_digest,
     digest_due,
+    latest_slot,
 )
 from services.volunteers.service_layer.saved_searches import search_url, unsubscribe_url
 from services.volunteers.service_layer.unit_of_work import clock
@@ -94,23 +95,47 @@ class DigestReport:
                 "waiting": self.waiting}  # fmt: skip
 
 
-def send_digests(runtime: ServiceRuntime, limit: int = 500) -> DigestReport:
-    """Queue one email for every saved search whose digest is due and has new roles."""
+def send_digests(runtime: ServiceRuntime, page: int = 500) -> DigestReport:
+    """Queue one email for every saved search whose digest is due and has new roles.
+
+    Only due searches are read (most daily and weekly ones hold pending items that are not
+    due yet), a page at a time in id order, so none can starve the others."""
     now = clock(runtime)
     report = DigestReport()
-    with runtime.session_factory() as session:
-        pending = list(
-            session.execute(
-                sa.select(alert_items.c.saved_search_id)
-                .where(alert_items.c.state == "pending")
-                .distinct()
-                .limit(limit)
-            ).scalars()
+    after = ""
+    while True:
+        with runtime.session_factory() as session:
+            due = list(session.execute(_due_searches(now, after, page)).scalars())
+        for search_id in due:
+            with runtime.session_factory() as session, session.begin():
+                _digest(runtime, session, search_id, now, report)
+        if len(due) < page:
+            return report
+        after = due[-1]
+
+
+def _due_searches(now: dt.datetime, after: str, page: int) -> sa.Select[tuple[str]]:
+    # Bound in UTC: SQLite keeps the UTC wall-clock time and compares text.
+    last = sa.func.coalesce(saved_searches.c.last_sent_at, saved_searches.c.created_at)
+    frequency = saved_searches.c.frequency
+    return (
+        sa.select(alert_items.c.saved_search_id)
+        .join(saved_searches, saved_searches.c.id == alert_items.c.saved_search_id)
+        .where(
+            alert_items.c.state == "pending",
+            alert_items.c.saved_search_id > after,
+            sa.or_(
+                frequency.in_([Frequency.INSTANT.value, Frequency.OFF.value]),
+                sa.and_(frequency == Frequency.DAILY.value,
+                        last < latest_slot(Frequency.DAILY, now).astimezone(dt.UTC)),
+                sa.and_(frequency == Frequency.WEEKLY.value,
+                        last < latest_slot(Frequency.WEEKLY, now).astimezone(dt.UTC)),
+            ),
         )
-    for search_id in pending:
-        with runtime.session_factory() as session, session.begin():
-            _digest(runtime, session, search_id, now, report)
-    return report
+        .group_by(alert_items.c.saved_search_id)
+        .order_by(alert_items.c.saved_search_id)
+        .limit(page)
+    )  # fmt: skip
 
 
 def _digest(

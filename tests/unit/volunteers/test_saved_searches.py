@@ -256,3 +256,20 @@ def _states(accounts: Accounts, search_id: str) -> dict[str, str]:
             )
         )
         return {role: state for role, state in rows}
+
+
+def test_searches_not_yet_due_never_hold_up_instant_ones(accounts: Accounts) -> None:
+    from services.volunteers.service_layer.alerts import send_digests
+
+    world = World(accounts.app)
+    headers = jane(accounts)
+    daily = [save(accounts, headers, name=f"daily {n}", frequency="daily").get_json()["id"]
+             for n in range(3)]  # fmt: skip
+    instant = save(accounts, headers, name="instant").get_json()["id"]
+    match(accounts, world.role["id"], *daily, instant)
+    # One search per page: the daily ones (not due until 07:00) must not fill the pages.
+    report = send_digests(accounts.runtime, page=1)
+    assert report.searches == [instant]
+    assert {s for s in daily if _states(accounts, s)[world.role["id"]] == "pending"} == set(daily)
+    accounts.clock.advance(days=1)
+    assert sorted(send_digests(accounts.runtime, page=1).searches) == sorted(daily)

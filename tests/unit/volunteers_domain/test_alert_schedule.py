@@ -11,6 +11,7 @@ from services.volunteers.domain.alerts import (
     Frequency,
     compose_digest,
     digest_due,
+    latest_slot,
     next_digest_at,
 )
 
@@ -72,3 +73,17 @@ def test_a_digest_lists_at_most_25_roles_and_escapes_html() -> None:
     assert "Role &lt;0&gt;" in digest.html and "Role <0>" not in digest.html
     assert "Org &amp; Co" in digest.html
     assert 'href="https://x/stop"' in digest.html
+
+
+@pytest.mark.parametrize(
+    ("frequency", "now", "expected"),
+    [
+        (Frequency.DAILY, utc(2026, 12, 2, 10, 0), utc(2026, 12, 2, 7, 0)),
+        (Frequency.DAILY, utc(2026, 12, 2, 6, 59), utc(2026, 12, 1, 7, 0)),
+        (Frequency.DAILY, utc(2026, 7, 1, 5, 30), utc(2026, 6, 30, 6, 0)),  # BST
+        (Frequency.WEEKLY, utc(2026, 12, 9, 10, 0), utc(2026, 12, 7, 7, 0)),  # a Wednesday
+        (Frequency.WEEKLY, utc(2026, 12, 7, 6, 0), utc(2026, 11, 30, 7, 0)),  # Monday, early
+    ],
+)
+def test_latest_slot(frequency: Frequency, now: dt.datetime, expected: dt.datetime) -> None:
+    assert latest_slot(frequency, now) == expected
