@@ -25,6 +25,7 @@ from services.common.consumer import ConsumerSpec
 from services.common.envelope import Event
 from services.common.mail import Message, enqueue
 from services.common.runtime import ServiceRuntime
+from services.volunteers.adapters.accounts_repository import utc
 from services.volunteers.adapters.copies import organisation_copies, role_copies
 from services.volunteers.adapters.orm import accounts, outbox_mail
 from services.volunteers.adapters.saved_search_tables import alert_items, saved_searches
@@ -157,7 +158,7 @@ def _digest(
         _settle(session, search_id, None, "dropped", now)
         return
     last = search["last_sent_at"] or search["created_at"]  # never sent: count from saving
-    if not digest_due(frequency, _aware(last), now):
+    if not digest_due(frequency, utc(last), now):
         return
     account = session.execute(
         sa.select(accounts.c.email, accounts.c.email_verified).where(
@@ -205,7 +206,7 @@ def _roles(
     base = runtime.config.public_url.rstrip("/")
     for role_id, matched_at, status, snapshot, org_name in rows:
         if snapshot is None:
-            if now - _aware(matched_at) < COPY_GRACE:
+            if now - utc(matched_at) < COPY_GRACE:
                 waiting += 1
             else:
                 dropped.append(role_id)
@@ -270,8 +271,3 @@ def _settle(
     if role_ids is not None:
         query = query.where(alert_items.c.opportunity_id.in_(role_ids))
     session.execute(query.values(state=state, sent_at=now))
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from services.common.envelope import new_envelope, utcnow
 from services.common.runtime import ServiceRuntime
+from services.volunteers.adapters.accounts_repository import utc
 from services.volunteers.adapters.application_tables import applications
 from services.volunteers.adapters.copies import organisation_copies, role_copies
 from services.volunteers.domain.matching import Role, similar_roles
@@ -72,7 +73,7 @@ def _act(
 ) -> None:
     pending = PendingApplication(
         id=row["id"],
-        submitted_at=_aware(row["submitted_at"]),
+        submitted_at=utc(row["submitted_at"]),
         reminders_sent=frozenset(row["reminders"] or ()),
     )
     ids = {k: row[k] for k in ("opportunity_id", "organisation_id", "volunteer_id")}
@@ -166,7 +167,7 @@ def organisation_stats(
             )
         )
         records: Iterable[ResponseRecord] = [
-            ResponseRecord(organisation_id, _aware(submitted), _maybe(first))
+            ResponseRecord(organisation_id, utc(submitted), _maybe(first))
             for submitted, first in rows
         ]
         return response_stats(records, now).get(organisation_id)
@@ -183,9 +184,5 @@ def _event(runtime: ServiceRuntime, session: Session, event_type: str, data: dic
     runtime.outbox.add(session, "applications", envelope)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _maybe(moment: dt.datetime | None) -> dt.datetime | None:
-    return _aware(moment) if moment is not None else None
+    return utc(moment) if moment is not None else None
