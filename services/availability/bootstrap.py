@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.availability.adapters import tables
+from services.availability.adapters import ledger_tables, tables
 from services.availability.adapters.orm import metadata
 from services.common.config import Config
 from services.common.envelope import utcnow
@@ -14,7 +14,7 @@ from services.common.runtime import ServiceRuntime, build_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Table modules register on the shared metadata when imported.
-TABLES = (tables,)
+TABLES = (ledger_tables, tables)
 
 
 def bootstrap(config: Config, event_log: EventLog | None = None) -> ServiceRuntime:
