@@ -19,8 +19,8 @@ from deploy.engines import Elasticsearch, Kafka, Postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"opportunities": 8101, "volunteers": 8102, "availability": 8103, "search": 8104}
-CONSUMERS = ("opportunities", "search", "volunteers")
-SCHEDULERS = ("opportunities", "search", "volunteers")
+CONSUMERS = ("availability", "opportunities", "search", "volunteers")
+SCHEDULERS = ("availability", "opportunities", "search", "volunteers")
 STATE = Path(os.environ.get("VMP_INFRA_DIR", ROOT / ".run" / "infra"))
 
 

@@ -24,11 +24,11 @@ from services.common.envelope import isoformat, utcnow
 EXPORT_PARTS: dict[str, str] = {
     "volunteers": "/api/v1/me/export/volunteers",
     "opportunities": "/api/v1/me/export/opportunities",
+    "availability": "/api/v1/me/export/availability",
 }
 # Checked: search keeps roles and organisations (and saved searches by their own ids only;
-# the volunteers service exports them); availability has no tables of its own yet (issue 5
-# must add an export part, and an AccountErased consumer, with its first personal data).
-NOTHING_HELD = ("availability", "search")
+# the volunteers service exports them).
+NOTHING_HELD = ("search",)
 
 Fetch = Callable[[str, str], Response]  # (service, path) -> the service's answer
 

@@ -15,6 +15,7 @@ API_ROUTES: dict[str, str] = {
     "/api/v1/me": "volunteers",
     # Each service's part of GET /api/v1/me/export (which the gateway itself answers).
     "/api/v1/me/export/opportunities": "opportunities",
+    "/api/v1/me/export/availability": "availability",
     "/api/v1/applications": "volunteers",
     "/api/v1/saved-searches": "volunteers",
     "/api/v1/availability": "availability",

@@ -45,13 +45,14 @@ def _blueprints() -> list[Blueprint]:
     ]
 
 
-def _consumers(_runtime: ServiceRuntime) -> list[ConsumerSpec]:
-    """Copies of roles, organisations and memberships (applications authorise by them), and
-    the percolator's matches for alerts."""
+def _consumers(runtime: ServiceRuntime) -> list[ConsumerSpec]:
+    """Copies of roles, organisations and memberships (applications authorise by them), the
+    percolator's matches for alerts, and micro-volunteering news to tell volunteers."""
     from services.volunteers.service_layer.alerts import alerts_spec
     from services.volunteers.service_layer.copies import copies_spec
+    from services.volunteers.service_layer.microtask_mail import microtask_mail_spec
 
-    return [copies_spec(), alerts_spec()]
+    return [copies_spec(), alerts_spec(), microtask_mail_spec(runtime)]
 
 
 def _jobs(runtime: ServiceRuntime) -> list[PeriodicJob]:

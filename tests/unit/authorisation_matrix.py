@@ -36,65 +36,33 @@ Routes that are no API of their own (the gateway's proxies) go in ``NOT_IN_MATRI
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from gateway.routing import resolve_api
 from services.volunteers.service_layer.saved_searches import unsubscribe_token
+from tests.unit.authorisation_micro import MICRO_ROWS
+from tests.unit.authorisation_rows import (
+    ADMIN,
+    EDITORS,
+    EVERYONE,
+    MEMBERS,
+    OPS_RULES,
+    OTHER,
+    OWN,
+    OWNERS_ONLY,
+    SELF,
+    SIGNED_IN,
+    STAFF,
+    VOLUNTEERS,
+    Fresh,
+    Row,
+    allow,
+    own_data,
+    public,
+)
 from tests.unit.authorisation_world import DESCRIPTION, PASSWORD, World, role_body
 
-OWN, OTHER, SELF = "own", "other", "self"
-ANY = frozenset({OWN, OTHER, SELF})
-SIGNED_IN = ("va", "vb", "ox", "ex", "oy", "cx", "dx", "admin")
-EVERYONE = ("anonymous", *SIGNED_IN)
-VOLUNTEERS, MEMBERS, OWNERS, STAFF = ("va", "vb"), ("ox", "ex", "oy"), ("ox", "oy"), ("cx", "dx")
-OPS_RULES = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
-Fresh = Callable[[World, str, str], dict[str, Any]]
-
-
-def allow(*who: str, on: Iterable[str] = ANY) -> dict[str, frozenset[str]]:
-    return {name: frozenset(on) for name in who}
-
-
-def service_of(rule: str) -> str:
-    target = resolve_api(rule) if rule.startswith("/api/v1") else None
-    return target.service if target else "gateway"
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    rule: str
-    ok: Mapping[str, frozenset[str]]
-    path: str = ""
-    variant: str = ""
-    query: Mapping[str, str] | None = None
-    body: Callable[[dict[str, Any]], Any] | None = None
-    headers: Mapping[str, str] | None = None
-    fresh: Fresh | None = None
-    service: str = ""  # who answers: derived from the path, but "gateway" for its own routes
-    tenants: tuple[str, ...] = (OWN, OTHER)
-    status: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    leaks: bool = True
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.path:
-            object.__setattr__(self, "path", self.rule)
-        if not self.service:
-            object.__setattr__(self, "service", service_of(self.rule))
-
-
-def public(method: str, rule: str, **options: Any) -> Row:
-    """Anyone, signed in or not, on anything (what is public is checked by the leak check)."""
-    return Row(method, rule, allow(*EVERYONE), **options)
-
-
-def own_data(method: str, rule: str, **options: Any) -> Row:
-    """Signed-in callers, on their own account or data only."""
-    return Row(method, rule, allow(*SIGNED_IN), tenants=(SELF,), **options)
-
+__all__ = ["MATRIX", "NOT_IN_MATRIX", "OPS_RULES", "OTHER", "Row"]
 
 # -- fresh objects ------------------------------------------------------------------------
 
@@ -175,10 +143,6 @@ def _new_email(_objects: dict[str, Any]) -> dict[str, Any]:
 
 # -- who may do what ----------------------------------------------------------------------
 
-MEMBERS_OF_OWN = allow(*MEMBERS, on=[OWN])
-ADMIN = allow("admin")
-EDITORS = MEMBERS_OF_OWN | ADMIN  # members of the object's organisation, and admins
-OWNERS_ONLY = allow(*OWNERS, on=[OWN]) | ADMIN
 APPLICATION_READERS = allow(*VOLUNTEERS, *MEMBERS, *STAFF, on=[OWN]) | ADMIN
 SEARCH = {"name": "Befriending near me", "params": {"q": "befriending"}, "frequency": "daily"}
 ORG = "/api/v1/organisations"
@@ -314,6 +278,7 @@ MATRIX: tuple[Row, ...] = (
            note="Development only (404 in production): every email sent, by design"),
     public("GET", "/dev/mail.json", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),
+    *MICRO_ROWS,
 )  # fmt: skip
 
 NOT_IN_MATRIX: dict[tuple[str, str, str], str] = {

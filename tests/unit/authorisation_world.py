@@ -145,7 +145,9 @@ class World:
 
     def link_token(self, email: str) -> str:
         """The one-time token in the newest email to ``email`` (after relaying the mail)."""
-        mail_relay(self.volunteers).send_pending()
+        relay = mail_relay(self.volunteers)
+        while relay.send_pending().sent:  # in batches: offer emails may be queued ahead
+            pass
         for message in DevMailbox(dev_mailbox_path(self.config)).messages():
             if message["to"] == email:
                 found = re.search(r"token=([^\s&\"'<>]+)", message["text"])
@@ -236,6 +238,9 @@ class World:
         for objects in self.tenant.values():  # each to its own tenant's centre
             found = self.ok("admin", "GET", f"/api/v1/applications/{objects['application']}")
             assert found["escalated_to"] == objects["centre"], found
+        from tests.unit.authorisation_micro import build_micro
+
+        build_micro(self)
 
     def _centre(self, tenant: str) -> str:
         body = {"name": f"Volunteer Centre {tenant}", "type": "volunteer_centre"}
@@ -295,6 +300,9 @@ class World:
         found["pending"] = objects["pending"]
         members = ("ox", "ex") if tenant == "X" else ("oy",)
         found.update({f"id of {who}": self.ids[who] for who in members})
+        from tests.unit.authorisation_micro import markers
+
+        found.update(markers(self, tenant))
         return found
 
     def close(self) -> None:

@@ -145,9 +145,12 @@ def test_the_leak_check_sees_the_markers_where_they_belong(world: World) -> None
     something."""
     org = world.tenant["X"]["org"]
     seen = {
-        "va": ["/api/v1/applications", "/api/v1/me/profile", "/api/v1/saved-searches"],
+        "va": ["/api/v1/applications", "/api/v1/me/profile", "/api/v1/saved-searches",
+               "/api/v1/availability", "/api/v1/credentials", "/api/v1/microtasks/offers",
+               "/api/v1/hours", "/api/v1/timebank/statement", "/api/v1/timebank/exchanges"],
         "ox": [f"/api/v1/organisations/{org}/opportunities", f"/api/v1/organisations/{org}/members",
-               f"/api/v1/applications?organisation_id={org}"],
+               f"/api/v1/applications?organisation_id={org}",
+               f"/api/v1/microtasks?organisation_id={org}"],
         "cx": ["/api/v1/applications/escalated", "/api/v1/moderation/queue"],
     }  # fmt: skip
     answers = "".join(

@@ -13,37 +13,13 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from services.common.vocab.micro import TASK_TYPES, TRAINING_TYPES
+
 UK = ZoneInfo("Europe/London")
 
-# Short tasks a coordinator can ask for, in the Slivers-of-Time tradition. The platform's own
-# coded list: the UK Volunteering Data standard has no list of task types.
-TASK_TYPES: dict[str, str] = {
-    "Shopping": "Shopping and errands",
-    "Prescriptions": "Collecting prescriptions",
-    "BefriendingCall": "Befriending phone or video call",
-    "BefriendingVisit": "Befriending visit",
-    "Lifts": "A lift to an appointment",
-    "DogWalking": "Dog walking",
-    "Gardening": "Gardening",
-    "SmallRepairs": "Small repairs and odd jobs",
-    "DigitalHelp": "Help with phones, computers or the internet",
-    "FormFilling": "Help with letters and forms",
-    "MealDelivery": "Delivering meals",
-    "EventHelp": "Helping at an event",
-    "Admin": "Office and admin help",
-}
-
-# Training a volunteer can record (issue 5's list), with plain-English labels.
-TRAINING_TYPES: dict[str, str] = {
-    "SafeguardingAdults": "Safeguarding adults",
-    "SafeguardingChildren": "Safeguarding children",
-    "MovingAndHandling": "Moving and handling",
-    "InfectionControl": "Infection control",
-    "Confidentiality": "Confidentiality",
-    "LoneWorking": "Lone working",
-    "FirstAid": "First aid",
-    "FoodHygiene": "Food hygiene",
-}
+# Task types and training: the platform's own coded lists, in services/common/vocab/micro.py
+# (re-exported here for the rules that use them).
+__all__ = ["TASK_TYPES", "TRAINING_TYPES", "UK"]
 
 # The requirement code (UK Volunteering Data "requirements" list) a DBS check satisfies.
 DBS_CODE = "DBSCheck"

@@ -34,13 +34,14 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_availability_windows_on_date", "availability_windows", ["on_date"], unique=False
+        "ix_availability_windows_one_off_fit",
+        "availability_windows",
+        ["on_date", "start_minute", "end_minute", "account_id"],
     )
     op.create_index(
-        "ix_availability_windows_weekday",
+        "ix_availability_windows_weekly_fit",
         "availability_windows",
-        ["weekday", "start_minute"],
-        unique=False,
+        ["weekday", "start_minute", "end_minute", "account_id"],
     )
     op.create_table(
         "bookings",
@@ -242,7 +243,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_bookings_task_id"), table_name="bookings")
     op.drop_index("ix_bookings_account_status", table_name="bookings")
     op.drop_table("bookings")
-    op.drop_index("ix_availability_windows_weekday", table_name="availability_windows")
-    op.drop_index("ix_availability_windows_on_date", table_name="availability_windows")
+    op.drop_index("ix_availability_windows_weekly_fit", table_name="availability_windows")
+    op.drop_index("ix_availability_windows_one_off_fit", table_name="availability_windows")
     op.drop_index(op.f("ix_availability_windows_account_id"), table_name="availability_windows")
     op.drop_table("availability_windows")
