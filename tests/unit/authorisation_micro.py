@@ -200,6 +200,8 @@ MICRO_ROWS: tuple[Row, ...] = (
     Row("POST", f"{TASK}/accept", OFFERED, "/api/v1/microtasks/{task}/accept", fresh=fresh_task),
     Row("POST", f"{TASK}/decline", OFFERED, "/api/v1/microtasks/{task}/decline", fresh=fresh_task),
     Row("POST", f"{TASK}/cancel", EDITORS, "/api/v1/microtasks/{task}/cancel", fresh=fresh_task),
+    Row("POST", f"{TASK}/withdraw", OFFERED, "/api/v1/microtasks/{task}/withdraw",
+        fresh=_accepted_task, body=lambda o: {"reason": "Something came up"}),
     Row("POST", f"{TASK}/bookings/<booking_id>/attendance", {},
         "/api/v1/microtasks/{task}/bookings/{booking}/attendance", fresh=_accepted_task,
         body=lambda o: {"attended": True}, status=NOT_STARTED,

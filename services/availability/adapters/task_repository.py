@@ -73,6 +73,22 @@ def take_place(session: Session, task_id: str, now: dt.datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def give_back_place(session: Session, task_id: str, now: dt.datetime) -> None:
+    """One acceptance fewer: a filled task is open again."""
+    session.execute(
+        sa.update(microtasks)
+        .where(microtasks.c.id == task_id, microtasks.c.accepted_count > 0)
+        .values(
+            accepted_count=microtasks.c.accepted_count - 1,
+            status=sa.case(
+                (microtasks.c.status == TaskStatus.FILLED, TaskStatus.OPEN),
+                else_=microtasks.c.status,
+            ),
+            updated_at=now,
+        )
+    )
+
+
 def lock_volunteer(session: Session, account_id: str) -> bool:
     """Take the volunteer's row lock for the rest of the transaction (False: no such row)."""
     result = session.execute(

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -75,13 +76,12 @@ class SettingsRepository:
             "reach_max_lat": box[1], "reach_min_lon": box[2], "reach_max_lon": box[3],
             "updated_at": now,
         }  # fmt: skip
-        done = self.session.execute(
-            sa.update(micro_volunteers).where(_mv.account_id == account_id).values(**values)
+        # One upsert, not update-then-insert: two first saves at once must not collide.
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(micro_volunteers).values(account_id=account_id, **values)
+        self.session.execute(
+            upsert.on_conflict_do_update(index_elements=[_mv.account_id], set_=values)
         )
-        if getattr(done, "rowcount", 0) == 0:
-            self.session.execute(
-                sa.insert(micro_volunteers).values(account_id=account_id, **values)
-            )
 
     def replace_windows(self, account_id: str, windows: Iterable[Window]) -> None:
         self.session.execute(sa.delete(availability_windows).where(_win.account_id == account_id))

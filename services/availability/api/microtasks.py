@@ -265,6 +265,24 @@ def decline(task_id: str) -> Response:
     return json_response(booking_view(offers.decline(runtime(), principal.account_id, task_id)))
 
 
+class WithdrawIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+@bp.post("/<task_id>/withdraw")
+@operation(
+    summary="Give back a task you accepted (before it starts); it is offered to others",
+    tags=TAGS,
+    body=WithdrawIn,
+    responses={200: None, 404: "Not offered to you", 409: "Not accepted, or already started"},
+)
+def withdraw(task_id: str) -> Response:
+    principal = require_principal(verified=False)
+    reason = load(WithdrawIn(), json_body())["reason"]
+    booking = offers.withdraw(runtime(), principal.account_id, task_id, reason)
+    return json_response(booking_view(booking))
+
+
 @bp.post("/<task_id>/bookings/<booking_id>/attendance")
 @operation(
     summary="Confirm whether a volunteer came, and their hours",

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.availability.adapters import task_repository
 from services.availability.adapters.ledger_tables import (
     ledger_accounts,
     ledger_entries,
@@ -37,7 +38,7 @@ from services.availability.adapters.tables import (
     micro_volunteers,
     microtasks,
 )
-from services.availability.domain.model import BookingStatus, TaskStatus
+from services.availability.domain.model import BookingStatus
 from services.common.consumer import ConsumerSpec
 from services.common.envelope import Event, to_jsonable
 from services.common.runtime import ServiceRuntime
@@ -144,13 +145,8 @@ def _withdraw(session: Session, account_id: str, now: dt.datetime) -> None:
     future = sa.and_(mine, bookings.c.status == BookingStatus.ACCEPTED, bookings.c.starts_at > now)
     tasks = list(session.execute(sa.select(bookings.c.task_id).where(future)).scalars())
     for task_id in tasks:
-        session.execute(
-            sa.update(microtasks)
-            .where(microtasks.c.id == task_id, microtasks.c.accepted_count > 0)
-            .values(accepted_count=microtasks.c.accepted_count - 1, next_round_at=now,
-                    status=sa.case((microtasks.c.status == TaskStatus.FILLED, TaskStatus.OPEN),
-                                   else_=microtasks.c.status))
-        )  # fmt: skip
+        task_repository.give_back_place(session, task_id, now)
+        task_repository.update_task(session, task_id, next_round_at=now)  # the job offers it
     open_offer = sa.and_(mine, bookings.c.status == BookingStatus.OFFERED)
     session.execute(
         sa.update(bookings)

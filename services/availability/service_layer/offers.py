@@ -147,6 +147,36 @@ def decline(runtime: ServiceRuntime, account_id: str, task_id: str) -> Row:
         return found
 
 
+def withdraw(runtime: ServiceRuntime, account_id: str, task_id: str, reason: str) -> Row:
+    """The volunteer gives back a place they accepted, before the task starts: the place is
+    offered again at once and the coordinators are told."""
+    with unit_of_work(runtime) as uow:
+        booking = _offer_of(uow, task_id, account_id)
+        if booking["status"] == BookingStatus.LAPSED and booking["lapse_reason"] == "withdrawn":
+            return booking
+        task = repo.get_task(uow.session, task_id)
+        assert task is not None
+        if booking["status"] != BookingStatus.ACCEPTED:
+            raise Conflict("Only a task you accepted can be given back.")
+        if as_utc(task["starts_at"]) <= uow.now:
+            raise Conflict("The task has started: please tell the coordinator instead.")
+        repo.set_booking(
+            uow.session, booking["id"], BookingStatus.ACCEPTED,
+            status=BookingStatus.LAPSED, lapse_reason="withdrawn", responded_at=uow.now,
+        )  # fmt: skip
+        repo.give_back_place(uow.session, task_id, uow.now)
+        uow.emit(MICRO, "BookingWithdrawn", task_id, {
+            **_booking_event(booking, uow.now), "reason": reason,
+        })  # fmt: skip
+        reopened = repo.get_task(uow.session, task_id)
+        assert reopened is not None
+        if not repo.bookings_of_task(uow.session, task_id, [BookingStatus.OFFERED]):
+            offer_round(uow, reopened)
+        found = repo.get_booking(uow.session, booking["id"])
+        assert found is not None
+        return found
+
+
 def advance(runtime: ServiceRuntime) -> dict[str, int]:
     """The periodic job: lapse unanswered offers and offer the next round."""
     with unit_of_work(runtime) as uow:

@@ -23,7 +23,7 @@ from services.common.runtime import ServiceRuntime
 PRODUCER = "availability"
 MICRO = "micro-volunteering"
 CREDITS = "time-credits"
-VERSIONS = {MICRO: 1, CREDITS: 1}
+VERSIONS = {MICRO: 2, CREDITS: 1}
 Clock = Callable[[], dt.datetime]
 
 

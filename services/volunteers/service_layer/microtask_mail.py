@@ -32,6 +32,7 @@ from services.common.envelope import Event
 from services.common.runtime import ServiceRuntime
 from services.common.vocab.micro import TASK_TYPES, TRAINING_TYPES
 from services.common.vocab.vocabularies import load_vocabularies
+from services.volunteers.adapters.copies import memberships
 from services.volunteers.adapters.orm import accounts
 from services.volunteers.adapters.profile_tables import profiles
 from services.volunteers.domain.notifications import Link, Notice, Recipient, notify
@@ -69,6 +70,10 @@ def microtask_mail_spec(runtime: ServiceRuntime) -> ConsumerSpec:
     def handler(compose: Compose) -> Handler:
         return lambda session, event: tell(runtime, session, event, compose)
 
+    def withdrawn(session: Session, event: Event) -> None:
+        coordinators = _members(session, event.data["organisation_id"])
+        tell(runtime, session, event, lambda e, c: booking_withdrawn(e, c, coordinators))
+
     return ConsumerSpec(
         group=MICROTASK_MAIL_GROUP,
         handlers={
@@ -77,6 +82,7 @@ def microtask_mail_spec(runtime: ServiceRuntime) -> ConsumerSpec:
                 "OfferLapsed": handler(offer_lapsed),
                 "TaskCancelled": handler(task_cancelled),
                 "CredentialExpiring": handler(credential_expiring),
+                "BookingWithdrawn": withdrawn,
             },
             CREDITS: {"ExchangeProposed": handler(exchange_proposed)},
         },
@@ -144,8 +150,8 @@ def offer_made(event: Event, context: Context) -> Addressed:
 
 def offer_lapsed(event: Event, context: Context) -> Addressed:
     data = event.data
-    if data["reason"] == "expired" or _stale(data["at"], context):
-        return []  # an offer left to run out needs no email; the next one will come
+    if data["reason"] in ("expired", "withdrawn") or _stale(data["at"], context):
+        return []  # run out (the next offer will come), or the person's own doing
     if data["reason"] == "filled":
         subject = "This task has been filled, thank you"
         first = "Another volunteer accepted the task we offered you, so it is now filled."
@@ -281,6 +287,30 @@ def credits(hundredths: int) -> str:
 
 def _paragraphs(*parts: str) -> str:
     return "\n\n".join(parts)
+
+
+def booking_withdrawn(event: Event, context: Context, coordinators: list[str]) -> Addressed:
+    """To the organisation's members: a place came free; it is being offered again."""
+    data = event.data
+    if _stale(data["at"], context):
+        return []
+    said = data["reason"].strip()
+    body = _paragraphs(
+        "A volunteer who had accepted one of your tasks can no longer do it, so the place is "
+        "free again. We are offering it to other volunteers now.",
+        *([f"They said: \u201c{said}\u201d"] if said else []),
+    )
+    link = Link("See the task and who it is offered to", _task_url(context, data["task_id"]))
+    subject = "A volunteer can no longer do a task"
+    notice = Notice("booking-withdrawn", subject, body, link, event.event_id)
+    return [(account_id, notice) for account_id in coordinators]
+
+
+def _members(session: Session, organisation_id: str) -> list[str]:
+    query = sa.select(memberships.c.account_id).where(
+        memberships.c.organisation_id == organisation_id
+    )
+    return sorted(session.execute(query).scalars())
 
 
 def _task_url(context: Context, task_id: str) -> str:

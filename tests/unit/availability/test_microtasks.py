@@ -202,3 +202,26 @@ def test_attendance_approves_hours_once_and_completes_the_task(
     mine = client.get("/api/v1/hours", headers=bearer("vol-0")).get_json()["items"]
     assert [(h["minutes"], h["status"], h["source"]) for h in mine] == [(75, "approved", "task")]
     assert client.get("/api/v1/hours", headers=bearer("vol-1")).get_json()["items"] == []
+
+
+def test_a_volunteer_gives_a_place_back_and_it_is_offered_again(
+    client: FlaskClient, runtime: ServiceRuntime, orgs: Orgs, clock: Clock
+) -> None:
+    org_id = setup(runtime, orgs)
+    task = post(client, org_id, offers_per_round=1)
+    path = f"/api/v1/microtasks/{task['id']}"
+    assert client.post(f"{path}/withdraw", headers=bearer("vol-0")).status_code == 409  # offered
+    client.post(f"{path}/accept", headers=bearer("vol-0"))
+    back = client.post(f"{path}/withdraw", json={"reason": "Hospital appointment"},
+                       headers=bearer("vol-0"))  # fmt: skip
+    assert back.status_code == 200 and back.get_json()["lapse_reason"] == "withdrawn"
+    [event] = outbox_events(runtime, "BookingWithdrawn")
+    assert event["event_version"] == 2 and event["data"]["reason"] == "Hospital appointment"
+    assert offered(runtime) == ["vol-0", "vol-1"]  # the next person, at once
+    shown = client.get(path, headers=bearer("coord-1")).get_json()
+    assert (shown["status"], shown["accepted_count"]) == ("open", 0)
+    assert client.post(f"{path}/accept", headers=bearer("vol-0")).status_code == 409
+    assert client.post(f"{path}/accept", headers=bearer("vol-1")).status_code == 200
+    clock.now = STARTS + dt.timedelta(minutes=1)
+    late = client.post(f"{path}/withdraw", headers=bearer("vol-1"))
+    assert late.status_code == 409 and "started" in late.get_json()["detail"]

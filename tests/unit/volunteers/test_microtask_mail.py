@@ -316,3 +316,32 @@ def test_times_and_amounts_in_plain_words() -> None:
     assert when(late, 120, now) == "Wednesday 2 December, 11pm to 1am on Thursday"
     clocks_change = dt.datetime(2027, 3, 28, 0, 30, tzinfo=dt.UTC)  # 00:30 GMT -> 02:30 BST
     assert when(clocks_change, 60, now) == "Sunday 28 March 2027, 12:30am to 2:30am"
+
+
+def test_a_place_given_back_tells_the_coordinators_not_the_volunteer(accounts: Accounts) -> None:
+    jane, sam = person(accounts, JANE, "Jane Doe"), person(accounts, SAM, "Sam Okafor")
+    member = {"organisation_id": ORG, "account_id": sam, "role": "editor"}
+    membership = new_envelope(event_type="MembershipChanged", version=3, producer="opportunities",
+                              key=ORG, data=member)  # fmt: skip
+    message = OutMessage("organisations", ORG, json.dumps(membership).encode())
+    accounts.runtime.event_log.publish([message])
+    [copies] = [
+        s for s in SERVICE.consumer_specs(accounts.runtime) if s.group == "volunteers-copies"
+    ]
+    assert accounts.runtime.consumer(copies).run_once(2.0) == 1
+    booking = lapse(jane, "withdrawn")
+    withdrawn = {k: v for k, v in booking.items() if k != "reason"} | {"reason": "Sorry, ill"}
+    envelope = new_envelope(event_type="BookingWithdrawn", version=2, producer="availability",
+                            key=booking["task_id"], data=withdrawn,
+                            occurred_at=accounts.clock.now)  # fmt: skip
+    send(accounts, "micro-volunteering", envelope)
+    lapsed = new_envelope(event_type="OfferLapsed", version=2, producer="availability",
+                          key=booking["task_id"], data=booking,
+                          occurred_at=accounts.clock.now)  # fmt: skip
+    send(accounts, "micro-volunteering", lapsed)
+    mails = notices(accounts)
+    assert [m["to"] for m in mails] == [SAM]  # the coordinator only; Jane did it herself
+    assert mails[0]["subject"] == "A volunteer can no longer do a task"
+    assert "\u201cSorry, ill\u201d" in mails[0]["text"]
+    assert f"{BASE}/microtasks/{booking['task_id']}" in mails[0]["text"]
+    assert dead_letters(accounts) == []
