@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from gateway.devmail import devmail_blueprint
 from gateway.export import OPERATION as EXPORT_OPERATION
 from gateway.export import export_blueprint
-from gateway.routing import SERVICES, resolve_api, resolve_ops
+from gateway.routing import SERVICES, resolve_api, resolve_ops, resolve_public
 from gateway.transport import Transport
 from services.common.config import Config
 from services.common.http import create_service_app
@@ -59,6 +59,15 @@ def _proxy_blueprint(transport: Transport) -> Blueprint:
     def api(rest: str) -> Response:
         """Forward a public API call to the service that owns its path."""
         target = resolve_api(request.path)
+        if target is None:
+            raise Problem(404, "Not Found", f"There is nothing at {request.path}.")
+        return _forward(transport, target.service, target.path)
+
+    @bp.get("/feeds/<path:rest>")
+    @bp.get("/opensearch.xml")
+    def public(rest: str = "") -> Response:
+        """Feeds and the OpenSearch document, answered by the search service."""
+        target = resolve_public(request.path)
         if target is None:
             raise Problem(404, "Not Found", f"There is nothing at {request.path}.")
         return _forward(transport, target.service, target.path)

@@ -10,6 +10,7 @@ API_ROUTES: dict[str, str] = {
     "/api/v1/opportunities": "opportunities",
     "/api/v1/vocabularies": "opportunities",
     "/api/v1/moderation": "opportunities",
+    "/api/v1/open-data": "opportunities",
     "/api/v1/search": "search",
     "/api/v1/auth": "volunteers",
     "/api/v1/me": "volunteers",
@@ -24,6 +25,9 @@ API_ROUTES: dict[str, str] = {
     "/api/v1/hours": "availability",
     "/api/v1/timebank": "availability",
 }
+# Public paths outside /api/v1 that a service answers: feeds and OpenSearch (partner sites
+# and browsers poll these at stable, well-known URLs).
+PUBLIC_ROUTES: dict[str, str] = {"/feeds": "search", "/opensearch.xml": "search"}
 SERVICES = ("opportunities", "volunteers", "availability", "search")
 OPS_PATHS = ("healthz", "readyz", "metrics", "openapi.json")
 
@@ -38,6 +42,13 @@ def resolve_api(path: str) -> Target | None:
     for prefix in sorted(API_ROUTES, key=len, reverse=True):
         if path == prefix or path.startswith(prefix + "/"):
             return Target(API_ROUTES[prefix], path)
+    return None
+
+
+def resolve_public(path: str) -> Target | None:
+    for prefix, service in PUBLIC_ROUTES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return Target(service, path)
     return None
 
 

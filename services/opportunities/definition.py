@@ -18,6 +18,7 @@ def _blueprints() -> list:
         errors,
         members,
         moderation,
+        open_data,
         opportunities,
         organisations,
         vocabularies,
@@ -31,6 +32,7 @@ def _blueprints() -> list:
         opportunities.bp,
         vocabularies.bp,
         data_rights.bp,
+        open_data.bp,
     ]
 
 

@@ -273,6 +273,19 @@ MATRIX: tuple[Row, ...] = (
         "no token", note="The emailed token is the credential, not the bearer token"),
     public("POST", f"{SAVED}/unsubscribe", path="/api/v1/saved-searches/{search}/unsubscribe",
            variant="emailed token", fresh=_unsubscribe, query={"token": "{token}"}),
+    # -- syndication: feeds (search) and open data (opportunities) -----------------------
+    *(public("GET", f"/feeds/search.{kind}", tenants=(SELF,), query={"q": "befriending"},
+             service="search") for kind in ("atom", "rss", "json")),
+    public("GET", "/opensearch.xml", tenants=(SELF,), service="search"),
+    public("GET", "/api/v1/open-data/dataset.jsonld", tenants=(SELF,)),
+    public("GET", "/api/v1/open-data/changes", tenants=(SELF,)),
+    Row("GET", "/api/v1/open-data/organisations/<org_id>.jsonld", allow(*EVERYONE),
+        "/api/v1/open-data/organisations/{org}.jsonld", note="Approved organisations only"),
+    Row("GET", "/api/v1/open-data/roles/<role_id>/jobposting.jsonld", allow(*EVERYONE),
+        "/api/v1/open-data/roles/{role}/jobposting.jsonld", note="Published roles only"),
+    Row("GET", "/api/v1/open-data/roles/<role_id>/jobposting.jsonld", {},
+        "/api/v1/open-data/roles/{draft}/jobposting.jsonld", "draft",
+        note="A draft is not public: 404 to everyone, admins included"),
     # -- gateway ------------------------------------------------------------------------
     public("GET", "/dev/mail", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),
@@ -287,4 +300,6 @@ NOT_IN_MATRIX: dict[tuple[str, str, str], str] = {
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
     },
     ("gateway", "GET", "/services/<service>/<op>"): "a service's health, readiness, metrics",
+    ("gateway", "GET", "/feeds/<path:rest>"): "forwards to the search service's feed routes",
+    ("gateway", "GET", "/opensearch.xml"): "forwards to the search service's document",
 }
