@@ -60,9 +60,10 @@ def prepare(kafka: Kafka, es: Elasticsearch, pg: Postgres) -> None:
                 f"{engine.name} is not running: start the engines with `make infra-up`"
             )
     existing = set(pg.psql("SELECT datname FROM pg_database").split())
-    for service in SERVICES:
+    for service in (*SERVICES, "gateway"):  # the gateway keeps partners and rate counters
         if f"vmp_{service}" not in existing:
             pg.create_database(f"vmp_{service}")
+    for service in SERVICES:
         # Migrate once, before several gunicorn workers race to do it.
         subprocess.run(
             [sys.executable, "-m", f"services.{service}.entrypoints.cli", "migrate"],
@@ -99,6 +100,8 @@ def main() -> int:
                     cwd=str(ROOT),
                 )
     gateway_env = {**os.environ, "VMP_MODE": "scaled", "VMP_LOG_SERVICE": "gateway"}
+    # Shared by every gateway worker and replica: partner keys and rate-limit counters.
+    gateway_env["VMP_DATABASE_URL"] = pg.dsn("vmp_gateway")
     gateway_env.update(
         {f"VMP_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in SERVICES.items()}
     )

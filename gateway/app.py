@@ -13,9 +13,12 @@ from typing import Any
 from flask import Blueprint, Flask, g, json, request
 from werkzeug.wrappers import Response
 
+from gateway.apidocs import apidocs_blueprint
 from gateway.devmail import devmail_blueprint
 from gateway.export import OPERATION as EXPORT_OPERATION
 from gateway.export import export_blueprint
+from gateway.partners.enforce import without_credentials
+from gateway.partners.setup import install_partners
 from gateway.routing import SERVICES, resolve_api, resolve_ops, resolve_public
 from gateway.transport import Transport
 from services.common.config import Config
@@ -31,17 +34,20 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
             _proxy_blueprint(transport),
             export_blueprint(lambda service, path: _forward(transport, service, path)),
             devmail_blueprint(config),
+            apidocs_blueprint(lambda: merged_openapi(transport)),
         ],
         readiness={name: _service_ready(transport, name) for name in SERVICES},
         title="Volunteering platform API",
         extensions={"transport": transport},
         openapi=lambda _app: merged_openapi(transport),
     )
+    install_partners(app, config)
     return app
 
 
 def _forward(transport: Transport, service: str, path: str) -> Response:
-    environ = dict(request.environ)
+    # Keys stop here: services never see them, log them or echo them into feed links.
+    environ = without_credentials(dict(request.environ))
     environ["HTTP_X_REQUEST_ID"] = g.request_id
     # Services limit sign-in attempts per client address; over HTTP they would otherwise see
     # only the gateway. Appended, so the last entry is the one the gateway itself saw.

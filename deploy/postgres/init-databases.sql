@@ -18,3 +18,8 @@ REVOKE ALL ON DATABASE availability FROM PUBLIC;
 CREATE ROLE search LOGIN PASSWORD 'search';
 CREATE DATABASE search OWNER search;
 REVOKE ALL ON DATABASE search FROM PUBLIC;
+
+-- The gateway's own: partner API keys (hashed) and rate-limit counters.
+CREATE ROLE gateway LOGIN PASSWORD 'gateway';
+CREATE DATABASE gateway OWNER gateway;
+REVOKE ALL ON DATABASE gateway FROM PUBLIC;

@@ -56,6 +56,12 @@ def _sweep_command(runtime: ServiceRuntime, argv: list[str]) -> int:
     return sweep_command(runtime, argv)
 
 
+def _import_command(runtime: ServiceRuntime, argv: list[str]) -> int:
+    from services.opportunities.entrypoints.import_command import import_command
+
+    return import_command(runtime, argv)
+
+
 SERVICE = ServiceDefinition(
     name="opportunities",
     title="Opportunities service",
@@ -63,5 +69,12 @@ SERVICE = ServiceDefinition(
     blueprints=_blueprints,
     consumers=_consumers,
     jobs=_jobs,
-    commands={"sweep": ("run the still-recruiting sweep once ([--now ISO])", _sweep_command)},
+    commands={
+        "sweep": ("run the still-recruiting sweep once ([--now ISO])", _sweep_command),
+        "import": (
+            "import roles from open data (FILE --source NAME [--format jsonld|csv] "
+            "[--report FILE])",
+            _import_command,
+        ),
+    },
 )

@@ -49,6 +49,7 @@ from tests.unit.authorisation_rows import (
     OPS_RULES,
     OTHER,
     OWN,
+    OWNERS,
     OWNERS_ONLY,
     SELF,
     SIGNED_IN,
@@ -137,6 +138,10 @@ def _search(world: World, tenant: str, _who: str) -> dict[str, Any]:
     return world.fresh_search(tenant)
 
 
+def _key(world: World, tenant: str, _who: str) -> dict[str, Any]:
+    return world.fresh_partner_key(tenant)
+
+
 def _new_email(_objects: dict[str, Any]) -> dict[str, Any]:
     return {"password": PASSWORD, "new_email": f"moved-{uuid.uuid4().hex[:8]}@example.org"}
 
@@ -150,6 +155,10 @@ ROLE = "/api/v1/opportunities/<role_id>"
 APPLICATION = "/api/v1/applications/<application_id>"
 MOVE = f"{APPLICATION}/<move>"
 SAVED = "/api/v1/saved-searches/<search_id>"
+PARTNERS = "/partner/v1/partners"
+PARTNERS_PATH = PARTNERS
+# Each tenant's organisation owner manages that tenant's partner (built in the world).
+PARTNER_MANAGERS = allow(*OWNERS, on=[OWN]) | ADMIN
 
 
 def _move(move: str, ok: Mapping[str, frozenset[str]], fresh: Fresh, variant: str = "") -> Row:
@@ -286,6 +295,25 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", "/api/v1/open-data/roles/<role_id>/jobposting.jsonld", {},
         "/api/v1/open-data/roles/{draft}/jobposting.jsonld", "draft",
         note="A draft is not public: 404 to everyone, admins included"),
+    # -- gateway: partners and their API keys --------------------------------------------
+    Row("POST", PARTNERS, allow(*SIGNED_IN), tenants=(SELF,), service="gateway",
+        body=lambda o: {"name": "Borough Council", "website": "https://council.example",
+                        "contact_email": "web@council.example"}),
+    own_data("GET", PARTNERS, service="gateway",
+             note="Lists only the partners the caller manages (leak check)"),
+    Row("GET", f"{PARTNERS}/<partner_id>", PARTNER_MANAGERS, f"{PARTNERS_PATH}/{{partner}}",
+        service="gateway"),
+    Row("POST", f"{PARTNERS}/<partner_id>/keys", PARTNER_MANAGERS,
+        f"{PARTNERS_PATH}/{{partner}}/keys", service="gateway",
+        body=lambda o: {"name": "Council website", "allowed_origins": ["https://council.example"]}),
+    Row("GET", f"{PARTNERS}/<partner_id>/keys", PARTNER_MANAGERS,
+        f"{PARTNERS_PATH}/{{partner}}/keys", service="gateway"),
+    Row("POST", f"{PARTNERS}/<partner_id>/keys/<key_id>/rotate", PARTNER_MANAGERS,
+        f"{PARTNERS_PATH}/{{partner}}/keys/{{key}}/rotate", service="gateway", fresh=_key),
+    Row("DELETE", f"{PARTNERS}/<partner_id>/keys/<key_id>", PARTNER_MANAGERS,
+        f"{PARTNERS_PATH}/{{partner}}/keys/{{key}}", service="gateway", fresh=_key),
+    public("GET", "/api/docs", tenants=(SELF,), service="gateway",
+           note="The public API reference, rendered from /openapi.json"),
     # -- gateway ------------------------------------------------------------------------
     public("GET", "/dev/mail", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),

@@ -241,6 +241,8 @@ class World:
         from tests.unit.authorisation_micro import build_micro
 
         build_micro(self)
+        for tenant in ("X", "Y"):
+            self._partner(tenant)
 
     def _centre(self, tenant: str) -> str:
         body = {"name": f"Volunteer Centre {tenant}", "type": "volunteer_centre"}
@@ -291,6 +293,21 @@ class World:
         search = self.fresh_search(tenant, name=f"Saved by {who} {secret}")
         objects.update(search=search["search"], search_name=f"Saved by {who} {secret}")
 
+    def _partner(self, tenant: str) -> None:
+        """A partner site managed by the tenant's owner, with one API key."""
+        owner = TENANTS[tenant]["owner"]
+        body = {"name": f"Partner of {tenant}", "website": "https://partner.example",
+                "contact_email": f"web-{tenant.lower()}@partner.example"}  # fmt: skip
+        partner = self.ok(owner, "POST", "/partner/v1/partners", json=body)["id"]
+        self.tenant[tenant]["partner"] = partner
+        self.tenant[tenant]["key"] = self.fresh_partner_key(tenant)["key"]
+
+    def fresh_partner_key(self, tenant: str) -> dict[str, str]:
+        owner = TENANTS[tenant]["owner"]
+        path = f"/partner/v1/partners/{self.tenant[tenant]['partner']}/keys"
+        key = self.ok(owner, "POST", path, json={"name": f"Key {uuid.uuid4().hex[:6]}"})
+        return {"key": key["id"]}
+
     def markers(self, tenant: str) -> dict[str, str]:
         """What nobody outside ``tenant`` (but an admin) may ever be shown."""
         objects = self.tenant[tenant]
@@ -303,6 +320,7 @@ class World:
         from tests.unit.authorisation_micro import markers
 
         found.update(markers(self, tenant))
+        found.update(partner=objects["partner"], partner_key=objects["key"])
         return found
 
     def close(self) -> None:

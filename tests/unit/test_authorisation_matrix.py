@@ -150,7 +150,8 @@ def test_the_leak_check_sees_the_markers_where_they_belong(world: World) -> None
                "/api/v1/hours", "/api/v1/timebank/statement", "/api/v1/timebank/exchanges"],
         "ox": [f"/api/v1/organisations/{org}/opportunities", f"/api/v1/organisations/{org}/members",
                f"/api/v1/applications?organisation_id={org}",
-               f"/api/v1/microtasks?organisation_id={org}"],
+               f"/api/v1/microtasks?organisation_id={org}", "/partner/v1/partners",
+               f"/partner/v1/partners/{world.tenant['X']['partner']}/keys"],
         "cx": ["/api/v1/applications/escalated", "/api/v1/moderation/queue"],
     }  # fmt: skip
     answers = "".join(

@@ -192,8 +192,11 @@ def test_gateway_knows_every_service_url() -> None:
 
 
 def test_postgres_init_script_creates_one_database_per_service() -> None:
+    """One per service, and the gateway's (partner keys, rate-limit counters)."""
     sql = (REPO_ROOT / "deploy" / "postgres" / "init-databases.sql").read_text()
-    assert sorted(re.findall(r"CREATE DATABASE (\w+)", sql)) == sorted(SERVICES)
+    assert sorted(re.findall(r"CREATE DATABASE (\w+)", sql)) == sorted([*SERVICES, "gateway"])
+    gateway_env = CONTAINERS["gateway"]["environment"]
+    assert gateway_env["VMP_DATABASE_URL"].endswith("@postgres:5432/gateway")
     mounts = CONTAINERS["postgres"]["volumes"]
     assert any(
         m.startswith("./deploy/postgres/init-databases.sql:/docker-entrypoint-initdb.d/")
