@@ -1,46 +1,29 @@
-"""Handlers that keep the copies of roles, organisations and memberships in step.
-
-Idempotent and order-tolerant: roles carry a revision (older ones are ignored), the rest
-are upserts of the latest state.
-"""
+"""Copies of roles, organisations and memberships (applications are authorised by them), kept
+from their topics with the shared handlers in services/common/copies.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from services.common.consumer import ConsumerSpec
-from services.common.envelope import Event
+from services.common.copies import OPPORTUNITY_EVENTS, organisation_handlers, role_handler
 from services.volunteers.adapters.copies import memberships, organisation_copies, role_copies
 
 COPIES_GROUP = "volunteers-copies"
-_OPPORTUNITY_TYPES: tuple[str, ...] = (
-    "Created", "Updated", "Published", "Paused", "Closed", "Expired", "Confirmed", "Deleted",
-)  # fmt: skip
 
 
-def on_opportunity_changed(session: Session, event: Event) -> None:
-    snapshot = event.data["opportunity"]
-    held = session.execute(
-        sa.select(role_copies.c.revision).where(role_copies.c.id == snapshot["id"])
-    ).scalar()
-    if held is not None and held >= event.data["revision"]:
-        return
-    row = {
+def _role(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         "organisation_id": snapshot["organisation_id"],
-        "revision": event.data["revision"],
         "status": snapshot["status"],
         "snapshot": snapshot,
     }
-    _upsert(session, role_copies, {"id": snapshot["id"]}, row)
 
 
-def on_organisation(session: Session, event: Event) -> None:
+def _organisation(data: Mapping[str, Any]) -> dict[str, Any]:
     """Registered or Updated (v1-v3): the whole current state, as far as the version says."""
-    data = event.data
-    row: dict[str, Any] = {
+    return {
         "name": data["name"],
         "type": data["type"],
         "moderation": data.get("moderation", "approved"),
@@ -48,64 +31,17 @@ def on_organisation(session: Session, event: Event) -> None:
         "district_code": data.get("district_code"),
         "catchment": data.get("catchment"),
     }
-    _upsert(session, organisation_copies, {"id": data["organisation_id"]}, row)
-
-
-def on_organisation_renamed(session: Session, event: Event) -> None:
-    _set(session, event.data["organisation_id"], name=event.data["name"])
-
-
-def on_organisation_approved(session: Session, event: Event) -> None:
-    _set(session, event.data["organisation_id"], moderation="approved")
-
-
-def on_organisation_rejected(session: Session, event: Event) -> None:
-    _set(session, event.data["organisation_id"], moderation="rejected")
-
-
-def on_membership_changed(session: Session, event: Event) -> None:
-    key = {"organisation_id": event.data["organisation_id"], "account_id": event.data["account_id"]}
-    if event.data["role"] is None:
-        session.execute(
-            sa.delete(memberships).where(
-                memberships.c.organisation_id == key["organisation_id"],
-                memberships.c.account_id == key["account_id"],
-            )
-        )
-    else:
-        _upsert(session, memberships, key, {"role": event.data["role"]})
 
 
 def copies_spec() -> ConsumerSpec:
+    on_role = role_handler(role_copies, _role)
     return ConsumerSpec(
         group=COPIES_GROUP,
         handlers={
-            "opportunities": {
-                f"Opportunity{name}": on_opportunity_changed for name in _OPPORTUNITY_TYPES
-            },
-            "organisations": {
-                "OrganisationRegistered": on_organisation,
-                "OrganisationUpdated": on_organisation,
-                "OrganisationRenamed": on_organisation_renamed,
-                "OrganisationApproved": on_organisation_approved,
-                "OrganisationRejected": on_organisation_rejected,
-                "MembershipChanged": on_membership_changed,
-            },
+            "opportunities": dict.fromkeys(OPPORTUNITY_EVENTS, on_role),
+            "organisations": organisation_handlers(organisation_copies, memberships, _organisation),
         },
     )
-
-
-def _set(session: Session, org_id: str, **values: str) -> None:
-    session.execute(
-        sa.update(organisation_copies).where(organisation_copies.c.id == org_id).values(**values)
-    )
-
-
-def _upsert(session: Session, table: sa.Table, key: dict[str, Any], row: dict[str, Any]) -> None:
-    condition = sa.and_(*(table.c[name] == value for name, value in key.items()))
-    found = session.execute(sa.update(table).where(condition).values(**row))
-    if not getattr(found, "rowcount", 0):
-        session.execute(table.insert().values(**key, **row))
 
 
 def _outward(postcode: str | None) -> str | None:
