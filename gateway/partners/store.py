@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from services.common.db import insert_for
 
 metadata = sa.MetaData()
 
@@ -194,8 +195,7 @@ class PartnerStore:
         ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (PostgreSQL 9.5+, SQLite 3.35+):
         two workers counting at once both land, neither reads a stale value.
         """
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(rate_counters).values(
+        insert = insert_for(self.engine, rate_counters).values(
             bucket=bucket, window_start=window_start, count=1, expires_at=expires_at
         )
         statement = insert.on_conflict_do_update(

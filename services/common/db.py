@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,6 +86,15 @@ def plumbing_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
     )
     return outbox, processed
+
+
+def insert_for(bind: Engine | sa.Connection | Session, table: sa.Table) -> Any:
+    """An INSERT in the bind's own dialect, so ``on_conflict_do_nothing``/``_do_update`` are
+    there: SQLite and PostgreSQL spell ON CONFLICT the same, but SQLAlchemy keeps it per dialect."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    if engine.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def ping(engine: Engine) -> None:

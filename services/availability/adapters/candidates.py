@@ -66,12 +66,6 @@ _WINDOW_COLUMNS = (
 )
 
 
-def utc(moment: dt.datetime) -> dt.datetime:
-    """Times are bound in UTC: SQLite stores and compares the UTC wall-clock text (dropping
-    the zone), PostgreSQL compares instants."""
-    return moment.astimezone(dt.UTC)
-
-
 # One expanding parameter for a list of ids: the statement is built and compiled once, not
 # once per id, and its compiled form is cached.
 _IDS: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
@@ -267,8 +261,8 @@ def codes_needed(task: Task) -> set[str]:
 
 def _overlapping(task: Task) -> list[sa.ColumnElement[bool]]:
     return [
-        bookings.c.starts_at < utc(task.ends_at),
-        bookings.c.ends_at > utc(task.starts_at),
+        bookings.c.starts_at < as_utc(task.ends_at),
+        bookings.c.ends_at > as_utc(task.starts_at),
     ]
 
 
@@ -293,7 +287,7 @@ def accepted_after(session: Session, account_id: str, moment: dt.datetime) -> li
     stmt = sa.select(b.c.task_id, b.c.status, b.c.starts_at, b.c.ends_at).where(
         b.c.account_id == account_id,
         b.c.status == BookingStatus.ACCEPTED,
-        b.c.ends_at > utc(moment),
+        b.c.ends_at > as_utc(moment),
     )
     return [Booked(t, s, as_utc(a), as_utc(e)) for t, s, a, e in session.execute(stmt)]
 
@@ -305,7 +299,7 @@ def records_of(
     accepted booking that may overlap the task (for ``accepted_overlapping`` to fetch):
     one grouped query a chunk."""
     b = bookings
-    since, until = utc(recent_since(now)), utc(now)
+    since, until = as_utc(recent_since(now)), as_utc(now)
 
     def count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
         return sa.func.sum(sa.case((condition, 1), else_=0))
@@ -381,7 +375,7 @@ def open_tasks_near(
         .select_from(t.outerjoin(organisation, organisation.c.id == t.c.organisation_id))
         .where(
             t.c.status == TaskStatus.OPEN,
-            t.c.starts_at > utc(now),
+            t.c.starts_at > as_utc(now),
             t.c.task_type.in_(sorted(task_types)),
             sa.or_(
                 t.c.remote == sa.true(),

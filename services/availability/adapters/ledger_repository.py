@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.availability.adapters.ledger_tables import (
@@ -29,6 +28,7 @@ from services.availability.adapters.ledger_tables import (
 )
 from services.availability.adapters.tables import microtasks, organisation_copies
 from services.availability.domain.ledger import Exchange, Leg, Limits, Owner, Posting
+from services.common.db import insert_for
 
 Row = dict[str, Any]
 accounts, entries, transactions = ledger_accounts, ledger_entries, ledger_transactions
@@ -53,8 +53,7 @@ class LedgerRepository:
 
     def _insert(self, table: sa.Table) -> Any:
         """INSERT with ON CONFLICT (both engines spell it the same, in their own dialect)."""
-        is_pg = self.session.get_bind().dialect.name == "postgresql"
-        return (postgresql if is_pg else sqlite).insert(table)
+        return insert_for(self.session, table)
 
     def _insert_new(self, table: sa.Table) -> Any:
         """INSERT that leaves an existing row (any unique key) alone."""

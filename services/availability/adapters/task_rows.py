@@ -7,11 +7,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.availability.domain.model import Need, Task
+from services.common.geo.postcodes import parse
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes for values stored in UTC."""
+    """Times are UTC both ways: SQLite hands back naive datetimes for values stored in UTC,
+    and compares bound values as UTC wall-clock text (PostgreSQL compares instants)."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def outward_code(postcode: str | None) -> str | None:
+    """Only the district ("SE1"): the full postcode may be the helped person's home."""
+    if not postcode:
+        return None
+    try:
+        return parse(postcode)[0]
+    except ValueError:
+        return None
 
 
 def need_from_json(item: Mapping[str, Any]) -> Need:

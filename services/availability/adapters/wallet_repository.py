@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ from services.availability.domain.model import (
     reach_box,
 )
 from services.availability.domain.wallet import Entry, Settings, Verification
+from services.common.db import insert_for
 
 _mv, _win, _cred, _share = (
     micro_volunteers.c,
@@ -77,8 +77,7 @@ class SettingsRepository:
             "updated_at": now,
         }  # fmt: skip
         # One upsert, not update-then-insert: two first saves at once must not collide.
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        upsert = dialect.insert(micro_volunteers).values(account_id=account_id, **values)
+        upsert = insert_for(self.session, micro_volunteers).values(account_id=account_id, **values)
         self.session.execute(
             upsert.on_conflict_do_update(index_elements=[_mv.account_id], set_=values)
         )

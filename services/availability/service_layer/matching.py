@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.availability.adapters import candidates as store
-from services.availability.adapters.task_rows import as_utc, task_from_row
+from services.availability.adapters.task_rows import as_utc, outward_code, task_from_row
 from services.availability.domain.eligibility import (
     Record,
     Rules,
@@ -30,7 +30,6 @@ from services.availability.domain.eligibility import (
 from services.availability.domain.errors import NotFound
 from services.availability.domain.model import Task, Volunteer, reach_box
 from services.availability.service_layer.unit_of_work import unit_of_work
-from services.common.geo.postcodes import parse
 from services.common.runtime import ServiceRuntime
 
 NO_RECORD = Record()
@@ -135,21 +134,11 @@ def _suggestion(row: Mapping[str, Any], distance: float | None) -> dict[str, Any
         "ends_at": as_utc(row["ends_at"]),
         "duration_minutes": row["duration_minutes"],
         "remote": bool(row["remote"]),
-        "postcode_district": _outward(row["postcode"]),
+        "postcode_district": outward_code(row["postcode"]),
         "organisation_id": row["organisation_id"],
         "organisation_name": row["organisation_name"],
         "distance_km": None if distance is None else round(distance, 1),
     }
-
-
-def _outward(postcode: str | None) -> str | None:
-    """Only the district ("SE1"): the full postcode may be the helped person's home."""
-    if not postcode:
-        return None
-    try:
-        return parse(postcode)[0]
-    except ValueError:
-        return None
 
 
 # -- for the HTTP layer ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.availability.adapters import task_repository as repo
-from services.availability.adapters.task_rows import as_utc, task_from_row
+from services.availability.adapters.task_rows import as_utc, outward_code, task_from_row
 from services.availability.domain.errors import Conflict, NotFound
 from services.availability.domain.model import BookingStatus, TaskStatus
 from services.availability.domain.tasks import RETRY_EMPTY_ROUND, offer_expiry
@@ -25,10 +25,6 @@ Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
 ROUNDS_PER_RUN = 100
 
 
-def outward(postcode: str | None) -> str | None:
-    return postcode.split()[0] if postcode else None
-
-
 def task_summary(task: Row) -> dict[str, Any]:
     """What an event may say about a task: never its title, description or person."""
     return {
@@ -36,7 +32,7 @@ def task_summary(task: Row) -> dict[str, Any]:
         "starts_at": as_utc(task["starts_at"]),
         "duration_minutes": task["duration_minutes"],
         "remote": task["remote"],
-        "outward_code": None if task["remote"] else outward(task["postcode"]),
+        "outward_code": None if task["remote"] else outward_code(task["postcode"]),
     }
 
 

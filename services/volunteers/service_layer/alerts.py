@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common.consumer import ConsumerSpec
+from services.common.db import insert_for
 from services.common.envelope import Event
 from services.common.mail import Message, enqueue
 from services.common.runtime import ServiceRuntime
@@ -74,8 +74,7 @@ def on_matched(session: Session, event: Event) -> None:
 
 def _insert_new(session: Session) -> Any:
     """INSERT that skips rows whose (saved search, role) is already there."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(alert_items).on_conflict_do_nothing(
+    return insert_for(session, alert_items).on_conflict_do_nothing(
         index_elements=["saved_search_id", "opportunity_id"]
     )
 
