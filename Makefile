@@ -7,13 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
 DATA_DIR ?= var/data
 POSTCODES ?= var/data/postcodes.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps \
+.PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps browser-deps \
         lint bench test test-unit test-contract test-integration test-e2e clean
 
 help: ## Show this help
@@ -42,6 +43,14 @@ run: install data ## Run the whole platform in embedded mode on http://127.0.0.1
 system-deps: ## Install system packages the real engines need (PostgreSQL; checks Java and Maven)
 	bash deploy/install-system-deps.sh
 
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the system's is used.
+$(NODE_STAMP): package-lock.json
+	bash deploy/install-system-deps.sh --browser-only
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+browser-deps: $(NODE_STAMP) ## Chromium (Debian) and the pinned npm tools the browser tests use
+
 fetch-engines: install system-deps ## Download Kafka and Elasticsearch from Maven Central (cached)
 	$(PY) -m deploy.engines fetch
 
@@ -65,7 +74,7 @@ test-unit: install ## Unit tests (no network)
 test-contract: install data system-deps ## Contract tests on every adapter (embedded and real engines)
 	$(BIN)/pytest tests/contract $(PYTEST_ARGS)
 
-test: install data system-deps lint ## Everything: lint, unit, contract, integration and end-to-end tests
+test: install data system-deps browser-deps lint ## Everything: lint, unit, contract, integration and end-to-end tests
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
 bench: install data system-deps ## Benchmarks: relay throughput, post -> searchable (embedded and Kafka + ES), micro-task candidates

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from gateway.apidocs import apidocs_blueprint
 from gateway.devmail import devmail_blueprint
+from gateway.embed import embed_blueprint
 from gateway.export import OPERATION as EXPORT_OPERATION
 from gateway.export import export_blueprint
 from gateway.partners.enforce import without_credentials
@@ -34,6 +35,7 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
             _proxy_blueprint(transport),
             export_blueprint(lambda service, path: _forward(transport, service, path)),
             devmail_blueprint(config),
+            embed_blueprint(),
             apidocs_blueprint(lambda: merged_openapi(transport)),
         ],
         readiness={name: _service_ready(transport, name) for name in SERVICES},

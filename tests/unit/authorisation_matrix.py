@@ -314,6 +314,8 @@ MATRIX: tuple[Row, ...] = (
         f"{PARTNERS_PATH}/{{partner}}/keys/{{key}}", service="gateway", fresh=_key),
     public("GET", "/api/docs", tenants=(SELF,), service="gateway",
            note="The public API reference, rendered from /openapi.json"),
+    public("GET", "/embed/v1/widget.js", tenants=(SELF,), service="gateway",
+           note="The partner search widget's script: a static file"),
     # -- gateway ------------------------------------------------------------------------
     public("GET", "/dev/mail", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),

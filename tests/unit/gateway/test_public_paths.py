@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask
 from werkzeug.wrappers import Response
 
 from gateway.app import create_gateway_app
@@ -50,3 +51,16 @@ def test_the_gateway_forwards_feeds_and_opensearch_with_their_query(
         ("search", "/opensearch.xml", ""),
     ]
     assert client.post("/feeds/search.atom").status_code == 405  # read-only
+
+
+def test_widget_script_is_served_for_other_origins_and_cached(platform_app: Flask) -> None:
+    client = platform_app.test_client()
+    response = client.get("/embed/v1/widget.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert b"attachShadow" in response.data
+    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "max-age=3600" in response.headers["Cache-Control"]
+    again = client.get("/embed/v1/widget.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
