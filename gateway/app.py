@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, g, json, request
+from flask import Blueprint, Flask, current_app, g, json, request
 from werkzeug.wrappers import Response
 
 from gateway.apidocs import apidocs_blueprint
@@ -21,9 +21,11 @@ from gateway.export import export_blueprint
 from gateway.partners.enforce import without_credentials
 from gateway.partners.setup import install_partners
 from gateway.routing import SERVICES, resolve_api, resolve_ops, resolve_public
+from gateway.sessions import SessionTokens, forwarded_identity, install_sessions
 from gateway.transport import Transport
 from services.common.config import Config
 from services.common.http import create_service_app
+from services.common.openapi import build_openapi
 from services.common.problems import Problem
 
 
@@ -36,14 +38,17 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
             export_blueprint(lambda service, path: _forward(transport, service, path)),
             devmail_blueprint(config),
             embed_blueprint(),
-            apidocs_blueprint(lambda: merged_openapi(transport)),
+            apidocs_blueprint(lambda: merged_openapi(transport, current_app)),
         ],
         readiness={name: _service_ready(transport, name) for name in SERVICES},
         title="Volunteering platform API",
         extensions={"transport": transport},
-        openapi=lambda _app: merged_openapi(transport),
+        openapi=lambda app: merged_openapi(transport, app),
     )
     install_partners(app, config)
+    install_sessions(
+        app, SessionTokens(lambda path, env: transport.forward("volunteers", path, env, b""))
+    )
     return app
 
 
@@ -51,6 +56,7 @@ def _forward(transport: Transport, service: str, path: str) -> Response:
     # Keys stop here: services never see them, log them or echo them into feed links.
     environ = without_credentials(dict(request.environ))
     environ["HTTP_X_REQUEST_ID"] = g.request_id
+    forwarded_identity(environ, path)
     # Services limit sign-in attempts per client address; over HTTP they would otherwise see
     # only the gateway. Appended, so the last entry is the one the gateway itself saw.
     seen = request.remote_addr or ""
@@ -113,18 +119,33 @@ def _service_ready(transport: Transport, service: str) -> Callable[[], None]:
     return check
 
 
-def merged_openapi(transport: Transport) -> dict[str, Any]:
-    """One document for the public API: every service's /api/v1 paths and components."""
+def merged_openapi(transport: Transport, gateway: Flask) -> dict[str, Any]:
+    """One document for the public API: every service's public paths (/api/v1, the feeds,
+    OpenSearch) and the gateway's own (partners, the widget, the export)."""
     doc: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {"title": "Volunteering platform API", "version": "1.0.0"},
         "paths": {},
         "components": {"schemas": {}},
     }
-    for service in SERVICES:
-        response = transport.forward(service, "/openapi.json", _internal_get(), b"")
-        part = json.loads(response.get_data())
-        doc["paths"].update({p: v for p, v in part["paths"].items() if p.startswith("/api/v1/")})
+    parts = [json.loads(transport.forward(s, "/openapi.json", _internal_get(), b"").get_data())
+             for s in SERVICES]  # fmt: skip
+    own = build_openapi(gateway, title="gateway")
+    own["paths"] = {p: v for p, v in own["paths"].items() if p.startswith(GATEWAY_PUBLIC)}
+    for part in [*parts, own]:
+        doc["paths"].update({p: v for p, v in part["paths"].items() if _is_public(p)})
         doc["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
     doc["paths"]["/api/v1/me/export"] = EXPORT_OPERATION  # the gateway's own
     return doc
+
+
+# The gateway's own public endpoints; its other routes are proxies or operational.
+GATEWAY_PUBLIC = ("/partner/v1/", "/embed/v1/")
+
+
+def _is_public(path: str) -> bool:
+    return (
+        path.startswith("/api/v1/")
+        or path.startswith(GATEWAY_PUBLIC)
+        or resolve_public(path) is not None
+    )

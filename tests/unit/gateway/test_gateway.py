@@ -35,8 +35,13 @@ def test_search_readiness_includes_its_index(platform_app: Flask) -> None:
 def test_the_merged_openapi_lists_public_paths_only(platform_app: Flask) -> None:
     doc = platform_app.test_client().get("/openapi.json").get_json()
     assert "/api/v1/organisations" in doc["paths"]
-    assert all(path.startswith("/api/v1/") for path in doc["paths"])
-    assert "OrganisationIn" in doc["components"]["schemas"]
+    for path in ("/feeds/search.atom", "/opensearch.xml", "/embed/v1/widget.js"):
+        assert path in doc["paths"]
+    assert "/partner/v1/partners/{partner_id}/keys" in doc["paths"]
+    public = ("/api/v1/", "/feeds/", "/opensearch.xml", "/partner/v1/", "/embed/v1/")
+    assert all(path.startswith(public) for path in doc["paths"]), sorted(doc["paths"])
+    assert not any(path.startswith("/api/v1/{") for path in doc["paths"])  # no proxy routes
+    assert {"OrganisationIn", "PartnerIn"} <= set(doc["components"]["schemas"])
 
 
 def test_request_ids_are_kept_or_made(platform_app: Flask) -> None:
