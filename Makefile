@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps browser-deps \
+.PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps browser-deps assets \
         lint bench test test-unit test-contract test-integration test-e2e clean
 
 help: ## Show this help
@@ -50,6 +50,9 @@ $(NODE_STAMP): package-lock.json
 	touch $@
 
 browser-deps: $(NODE_STAMP) ## Chromium (Debian) and the pinned npm tools the browser tests use
+
+assets: browser-deps ## Rebuild the pages' CSS (Sass + GOV.UK Frontend) into gateway/web/static
+	npm run --silent build:assets
 
 fetch-engines: install system-deps ## Download Kafka and Elasticsearch from Maven Central (cached)
 	$(PY) -m deploy.engines fetch

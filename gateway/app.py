@@ -23,6 +23,7 @@ from gateway.partners.setup import install_partners
 from gateway.routing import SERVICES, resolve_api, resolve_ops, resolve_public
 from gateway.sessions import SessionTokens, forwarded_identity, install_sessions
 from gateway.transport import Transport
+from gateway.web import install_web
 from services.common.config import Config
 from services.common.http import create_service_app
 from services.common.openapi import build_openapi
@@ -49,6 +50,7 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
     install_sessions(
         app, SessionTokens(lambda path, env: transport.forward("volunteers", path, env, b""))
     )
+    install_web(app, config, transport)
     return app
 
 

@@ -126,6 +126,33 @@ def _healthy(base: str) -> bool:
         return False
 
 
+# Three roles within 10 km of Leeds city centre, one in Manchester (about 58 km away).
+NEAR = {"Library helper": "LS1 3AB", "Park warden": "LS6 2UE", "Food bank driver": "LS11 5DQ"}
+FAR = {"Canal clean-up": "M1 1AE"}
+OWNER = "owner"
+
+
+def seed_roles(platform: Platform, **fields: Any) -> dict[str, str]:
+    """One organisation with the NEAR and FAR roles, published and searchable: title -> id."""
+    org = platform.call("POST", "/api/v1/organisations", OWNER,
+                        json={"name": "Leeds Volunteer Centre", "type": "charity"})  # fmt: skip
+    if org.get("moderation") == "pending":
+        platform.call("POST", f"/api/v1/organisations/{org['id']}/approve", "admin")
+    ids = {}
+    for title, postcode in {**NEAR, **FAR}.items():
+        role = platform.call("POST", "/api/v1/opportunities", OWNER,
+                             json=role_body(org["id"], title, postcode, **fields))  # fmt: skip
+        platform.call("POST", f"/api/v1/opportunities/{role['id']}/publish", OWNER)
+        ids[title] = str(role["id"])
+
+    def indexed() -> bool:
+        found = requests.get(platform.base + "/api/v1/search?per_page=50", timeout=5).json()
+        return {r["id"] for r in found["results"]} >= set(ids.values())
+
+    wait_for(indexed, timeout_s=60)
+    return ids
+
+
 def role_body(org_id: str, title: str, postcode: str, **fields: Any) -> dict[str, Any]:
     closes = (dt.date.today() + dt.timedelta(days=90)).isoformat()
     return {

@@ -15,12 +15,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.browser.harness import Platform, node, role_body, running_platform, static_site
-from tests.support import wait_for
+from tests.browser.harness import (
+    FAR,
+    NEAR,
+    Platform,
+    node,
+    running_platform,
+    seed_roles,
+    static_site,
+)
 
-# Three roles within 10 km of Leeds city centre, one in Manchester (about 58 km away).
-NEAR = {"Library helper": "LS1 3AB", "Park warden": "LS6 2UE", "Food bank driver": "LS11 5DQ"}
-FAR = {"Canal clean-up": "M1 1AE"}
 # A partner stylesheet that would wreck anything it reached.
 HOSTILE_CSS = (
     "* { color: rgb(255, 0, 0) !important; font-size: 40px !important; }"
@@ -54,23 +58,6 @@ def _page(folder: Path, base: str, key: str, **attrs: str) -> None:
     )
 
 
-def _seed(platform: Platform) -> None:
-    org = platform.call("POST", "/api/v1/organisations", "owner",
-                        json={"name": "Leeds Volunteer Centre", "type": "charity"})  # fmt: skip
-    if org.get("moderation") == "pending":
-        platform.call("POST", f"/api/v1/organisations/{org['id']}/approve", "admin")
-    for title, postcode in {**NEAR, **FAR}.items():
-        role = platform.call("POST", "/api/v1/opportunities", "owner",
-                             json=role_body(org["id"], title, postcode))  # fmt: skip
-        platform.call("POST", f"/api/v1/opportunities/{role['id']}/publish", "owner")
-
-    def indexed() -> bool:
-        found = requests.get(platform.base + "/api/v1/search?per_page=50", timeout=5).json()
-        return int(found["total"]) == len(NEAR) + len(FAR)
-
-    wait_for(indexed, timeout_s=60)
-
-
 def _key(platform: Platform, origin: str) -> str:
     partner = platform.call("POST", "/partner/v1/partners", "admin", json={
         "name": "Leeds City Council", "website": "https://leeds.example",
@@ -91,7 +78,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         static_site(allowed_dir) as allowed,
         static_site(refused_dir) as refused,
     ):
-        _seed(platform)
+        seed_roles(platform)
         key = _key(platform, allowed)
         for site in (allowed_dir, refused_dir):
             _page(site, platform.base, key, postcode="LS1 4DY", causes="OlderPeople",

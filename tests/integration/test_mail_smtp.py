@@ -194,7 +194,7 @@ def test_a_verification_email_reaches_smtp_once_and_the_dev_mailbox(
     assert message["Subject"] == "Confirm your email address"
     assert message["Auto-Submitted"] == "auto-generated"
     plain = message.get_body(("plain",))
-    assert plain is not None and "/api/v1/auth/verify?token=" in plain.get_content()
+    assert plain is not None and "/account/verify?token=" in plain.get_content()
     [copy] = DevMailbox(tmp_path / "devmail.sqlite").messages()
     assert copy["text"] == plain.get_content()
     runtime_of(service.app).close()

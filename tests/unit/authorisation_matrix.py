@@ -61,6 +61,7 @@ from tests.unit.authorisation_rows import (
     own_data,
     public,
 )
+from tests.unit.authorisation_web import WEB_FORM_POSTS, WEB_ROWS
 from tests.unit.authorisation_world import DESCRIPTION, PASSWORD, World, role_body
 
 __all__ = ["MATRIX", "NOT_IN_MATRIX", "OPS_RULES", "OTHER", "Row"]
@@ -316,6 +317,7 @@ MATRIX: tuple[Row, ...] = (
            note="The public API reference, rendered from /openapi.json"),
     public("GET", "/embed/v1/widget.js", tenants=(SELF,), service="gateway",
            note="The partner search widget's script: a static file"),
+    *WEB_ROWS,
     # -- gateway ------------------------------------------------------------------------
     public("GET", "/dev/mail", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),
@@ -325,6 +327,7 @@ MATRIX: tuple[Row, ...] = (
 )  # fmt: skip
 
 NOT_IN_MATRIX: dict[tuple[str, str, str], str] = {
+    **WEB_FORM_POSTS,
     **{
         ("gateway", method, "/api/v1/<path:rest>"): "forwards to the service routes above"
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE")

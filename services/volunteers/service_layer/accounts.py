@@ -342,13 +342,13 @@ LINKS = {
     TokenPurpose.VERIFY_EMAIL: (
         "Confirm your email address",
         "Confirm your email address to finish setting up your volunteering account.",
-        "/api/v1/auth/verify",
+        "/account/verify",  # the web page (gateway/web), which confirms it through the API
         "48 hours. If you did not create an account, you can ignore this email.",
     ),
     TokenPurpose.CHANGE_EMAIL: (
         "Confirm your new email address",
         "Confirm this is the new email address for your volunteering account.",
-        "/api/v1/auth/verify",
+        "/account/verify",
         "48 hours. If you did not ask for this, you can ignore this email.",
     ),
     TokenPurpose.RESET_PASSWORD: (

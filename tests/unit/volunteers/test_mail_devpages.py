@@ -89,7 +89,7 @@ def test_the_page_is_accessible_html_with_bodies_escaped(platform_app: Flask) ->
     assert "<details><summary>Show message 1</summary>" in text
     assert '<iframe sandbox=""' in text and 'srcdoc="&lt;!doctype html&gt;' in text
     assert "<script>" not in text
-    assert '<a href="http://127.0.0.1:8000/api/v1/auth/verify?token=' in text
+    assert '<a href="http://127.0.0.1:8000/account/verify?token=' in text
     assert "script-src" not in page.headers["Content-Security-Policy"]  # none allowed
 
 
