@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from gateway.transport import Transport
 from gateway.web.api import WebApi
 from gateway.web.errors import install_error_pages
-from gateway.web.pages import account, applications, search
+from gateway.web.pages import account, applications, centres, micro, organisations, profile, search
 from gateway.web.templating import install_filters
 from services.common.config import Config
 
@@ -67,7 +67,8 @@ def install_web(app: Flask, config: Config, transport: Transport) -> None:
     )
     app.register_blueprint(static)
 
-    pages = (search.bp, account.bp, applications.bp)
+    pages = (search.bp, account.bp, applications.bp, organisations.bp, micro.bp, profile.bp,
+             centres.bp)  # fmt: skip
     names = {bp.name for bp in pages}
 
     def csrf_guard() -> None:

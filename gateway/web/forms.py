@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
-from flask import abort
+from flask import abort, redirect, request
+from werkzeug.wrappers import Response
 
 from gateway.web.api import Answer
+from gateway.web.templating import signed_in_principal
 
 
 def error_list(errors: Mapping[str, str], field_ids: Mapping[str, str]) -> list[dict[str, str]]:
@@ -31,3 +34,10 @@ def safe_next(value: str | None) -> str:
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return ""
     return value
+
+
+def sign_in_first() -> Response | None:
+    """For pages that need an account: a redirect to sign in (and back), or None."""
+    if signed_in_principal() is None:
+        return redirect(f"/sign-in?next={quote(request.full_path.rstrip('?'))}", 303)
+    return None

@@ -55,7 +55,9 @@ def distance(km: float | None) -> str:
 
 def install_filters(app: Flask) -> None:
     app.jinja_env.filters.update(label=label, long_date=long_date, distance=distance)
-    app.jinja_env.globals.update(site=_site, signed_in=_signed_in)
+    from gateway.web.navigation import nav_items  # it uses signed_in_principal, below
+
+    app.jinja_env.globals.update(site=_site, signed_in=_signed_in, nav_items=nav_items)
 
 
 def _site() -> dict[str, Any]:

@@ -40,6 +40,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.volunteers.service_layer.saved_searches import unsubscribe_token
+from tests.unit import authorisation_web_account as web_account
+from tests.unit import authorisation_web_micro as web_micro
+from tests.unit import authorisation_web_org as web_org
 from tests.unit.authorisation_micro import MICRO_ROWS
 from tests.unit.authorisation_rows import (
     ADMIN,
@@ -318,6 +321,9 @@ MATRIX: tuple[Row, ...] = (
     public("GET", "/embed/v1/widget.js", tenants=(SELF,), service="gateway",
            note="The partner search widget's script: a static file"),
     *WEB_ROWS,
+    *web_org.ROWS,
+    *web_micro.ROWS,
+    *web_account.ROWS,
     # -- gateway ------------------------------------------------------------------------
     public("GET", "/dev/mail", tenants=(SELF,), leaks=False,
            note="Development only (404 in production): every email sent, by design"),
@@ -328,6 +334,9 @@ MATRIX: tuple[Row, ...] = (
 
 NOT_IN_MATRIX: dict[tuple[str, str, str], str] = {
     **WEB_FORM_POSTS,
+    **web_org.FORM_POSTS,
+    **web_micro.FORM_POSTS,
+    **web_account.FORM_POSTS,
     **{
         ("gateway", method, "/api/v1/<path:rest>"): "forwards to the service routes above"
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE")

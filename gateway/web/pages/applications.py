@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from gateway.web.api import api
-from gateway.web.forms import error_list, page
-from gateway.web.templating import signed_in_principal
+from gateway.web.forms import error_list, page, sign_in_first
 
 bp = Blueprint("applications", __name__)
 STATUSES = {
@@ -23,15 +21,9 @@ STATUSES = {
 }
 
 
-def _sign_in_first() -> Response | None:
-    if signed_in_principal() is None:
-        return redirect(f"/sign-in?next={quote(request.full_path.rstrip('?'))}", 303)
-    return None
-
-
 @bp.route("/opportunities/<role_id>/apply", methods=["GET", "POST"])
 def apply(role_id: str) -> str | Response:
-    if (go := _sign_in_first()) is not None:
+    if (go := sign_in_first()) is not None:
         return go
     role = page(api().get(f"/api/v1/opportunities/{role_id}"))
     if role["status"] != "published":
@@ -66,7 +58,7 @@ def _apply_errors(fields: dict[str, str], detail: str) -> dict[str, str]:
 
 @bp.get("/account/applications")
 def mine() -> str | Response:
-    if (go := _sign_in_first()) is not None:
+    if (go := sign_in_first()) is not None:
         return go
     found = page(api().get("/api/v1/applications", {"per_page": 100}))
     titles = {}
