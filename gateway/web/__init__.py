@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def install_web(app: Flask, config: Config, transport: Transport) -> None:
     )
     csrf = CSRFProtect(app)
     app.extensions["web_api"] = WebApi(transport)
-    app.extensions["site"] = {"name": config.extra.get("site_name") or "Volunteer Near You"}
+    name = config.extra.get("site_name") or os.environ.get("VMP_SITE_NAME")
+    app.extensions["site"] = {"name": name or "Volunteer Near You"}
     static = Blueprint(
         "web_static", __name__, static_folder=HERE / "static", static_url_path="/assets"
     )

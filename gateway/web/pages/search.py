@@ -48,6 +48,7 @@ def results() -> str:
         ],
         found=found,
         facets=_facets(form, found),
+        save_query=urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"]),
         pagination=_pagination(form, found),
         errors={FIELD_IDS.get(k, k): v for k, v in errors.items()},
         error_list=error_list(errors, FIELD_IDS),

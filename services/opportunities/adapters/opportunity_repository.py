@@ -19,19 +19,22 @@ _DETAIL_FIELDS = tuple(Details.__dataclass_fields__)
 _JSON_FIELDS = frozenset(c.name for c in opportunities.columns if isinstance(c.type, sa.JSON))
 
 
+_UPDATE = opportunities.update().where(opportunities.c.id == sa.bindparam("b_id"))
+
+
 class OpportunityRepository:
     """Roles, one row each; list fields are JSON columns."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    # Values as parameters rather than .values(...): one compiled statement, cached, instead
+    # of a new one per role (a bulk import saves thousands).
     def add(self, role: Opportunity) -> None:
-        self.session.execute(opportunities.insert().values(id=role.id, **_columns(role)))
+        self.session.execute(opportunities.insert(), {"id": role.id, **_columns(role)})
 
     def save(self, role: Opportunity) -> None:
-        self.session.execute(
-            opportunities.update().where(opportunities.c.id == role.id).values(**_columns(role))
-        )
+        self.session.execute(_UPDATE, {"b_id": role.id, **_columns(role)})
 
     def get(self, role_id: str, *, for_update: bool = False) -> Opportunity | None:
         query = sa.select(opportunities).where(opportunities.c.id == role_id)
