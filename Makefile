@@ -80,11 +80,12 @@ test-contract: install data system-deps ## Contract tests on every adapter (embe
 test: install data system-deps browser-deps lint ## Everything: lint, unit, contract, integration and end-to-end tests
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
-bench: install data system-deps ## Benchmarks: relay throughput, post -> searchable (embedded and Kafka + ES), micro-task candidates
+bench: install data system-deps ## Benchmarks: relay throughput, post -> searchable (embedded and Kafka + ES), micro-task candidates, bulk import
 	$(PY) -m bench.relay_throughput --events 20000
 	$(PY) -m bench.post_to_searchable --posts 200 --embedded
 	$(PY) -m bench.post_to_searchable --posts 200
 	$(PY) -m bench.candidates --volunteers 100000 --tasks 200
+	$(PY) -m bench.import_rate --rows 5000
 
 clean: ## Remove local state (databases, logs); keeps downloads and the virtualenv
 	cd var/data 2>/dev/null && rm -f eventlog.sqlite* search-index.sqlite* opportunities.sqlite* volunteers.sqlite* availability.sqlite* search.sqlite*; rm -rf .run
