@@ -21,6 +21,7 @@ from gateway.export import export_blueprint
 from gateway.partners.enforce import without_credentials
 from gateway.partners.setup import install_partners
 from gateway.routing import SERVICES, resolve_api, resolve_ops, resolve_public
+from gateway.security import install_security_headers
 from gateway.sessions import SessionTokens, forwarded_identity, install_sessions
 from gateway.transport import Transport
 from gateway.web import install_web
@@ -51,6 +52,7 @@ def create_gateway_app(config: Config, transport: Transport) -> Flask:
         app, SessionTokens(lambda path, env: transport.forward("volunteers", path, env, b""))
     )
     install_web(app, config, transport)
+    install_security_headers(app)
     return app
 
 
