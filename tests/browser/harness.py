@@ -120,8 +120,10 @@ def running_platform(data_dir: Path) -> Iterator[Platform]:
 
 
 def _healthy(base: str) -> bool:
+    # One patient poll at a time: on a busy machine readiness can take several seconds, and
+    # short timeouts would leave abandoned requests piling up on the starting server.
     try:
-        return requests.get(base + "/readyz", timeout=2).status_code == 200
+        return requests.get(base + "/readyz", timeout=30).status_code == 200
     except requests.RequestException:
         return False
 

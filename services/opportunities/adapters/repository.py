@@ -63,6 +63,18 @@ class OrganisationRepository:
         ).all()
         return [self._load(row) for row in rows]
 
+    def for_member(self, account_id: str) -> list[Organisation]:
+        """The organisations ``account_id`` is an owner or editor of, by name."""
+        member_of = sa.select(organisation_members.c.organisation_id).where(
+            organisation_members.c.account_id == account_id
+        )
+        rows = self.session.execute(
+            sa.select(organisations)
+            .where(organisations.c.id.in_(member_of))
+            .order_by(organisations.c.name, organisations.c.id)
+        ).all()
+        return [self._load(row) for row in rows]
+
     def pending(self, catchments: Sequence[Catchment] | None = None) -> list[Organisation]:
         """Organisations awaiting a decision: all of them, or those in any of ``catchments``."""
         query = sa.select(organisations).where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from marshmallow import Schema, fields, validate
 
 from services.common.auth import Principal, current_principal, require_principal
@@ -79,6 +79,18 @@ class OrganisationOut(Schema):
     your_role = fields.String(allow_none=True, metadata={"description": "owner, editor or null"})
 
 
+class MemberQuery(Schema):
+    member = fields.String(
+        required=True,
+        validate=validate.Equal("me", error="Only member=me is supported."),
+        metadata={"description": "me: the organisations you are an owner or editor of"},
+    )
+
+
+class OrganisationListOut(Schema):
+    items = fields.List(fields.Nested(OrganisationOut))
+
+
 class OpportunityListOut(Schema):
     items = fields.List(fields.Nested(OpportunityOut))
 
@@ -125,6 +137,21 @@ def create() -> Response:
     )
     org = use_cases.register_organisation(runtime(), command)
     return json_response(organisation_view(org, principal), 201, f"{bp.url_prefix}/{org.id}")
+
+
+@bp.get("")
+@operation(
+    summary="The organisations you are a member of (?member=me)",
+    tags=("organisations",),
+    query=MemberQuery,
+    responses={200: OrganisationListOut},
+)
+def index() -> Response:
+    # Only "me" for now: a public directory of organisations would be a separate decision.
+    principal = require_principal(verified=False)
+    load(MemberQuery(), request.args.to_dict())
+    found = use_cases.member_of(runtime(), principal)
+    return json_response({"items": [organisation_view(org, principal) for org in found]})
 
 
 @bp.get("/<org_id>")

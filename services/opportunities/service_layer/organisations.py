@@ -65,6 +65,12 @@ def get_organisation(runtime: ServiceRuntime, org_id: str) -> Organisation | Non
         return uow.organisations.get(org_id)
 
 
+def member_of(runtime: ServiceRuntime, actor: Actor) -> list[Organisation]:
+    """The organisations the actor is a member of (the "my organisations" list)."""
+    with unit_of_work(runtime) as uow:
+        return uow.organisations.for_member(actor.account_id)
+
+
 def find_organisation(uow: UnitOfWork, org_id: str, *, for_update: bool = False) -> Organisation:
     org = uow.organisations.get(org_id, for_update=for_update)
     if org is None:

@@ -17,6 +17,7 @@ from services.common.auth import require_principal
 from services.common.openapi import operation
 from services.common.problems import TYPE_BASE, Problem, problem_response
 from services.common.validation import InvalidInput
+from services.volunteers.adapters.applicants import applicants
 from services.volunteers.domain.applications import (
     Application,
     ApplicationError,
@@ -80,6 +81,11 @@ class ApplicationOut(Schema):
     escalated_to = fields.String(
         allow_none=True, metadata={"description": "The Volunteer Centre asked to help"}
     )
+    applicant = fields.Dict(
+        allow_none=True,
+        metadata={"description": "Name and email, for the organisation and its Volunteer "
+                  "Centre only; null once the account is deleted"},
+    )  # fmt: skip
 
 
 class ApplicationList(Schema):
@@ -120,14 +126,24 @@ def _query(schema: Schema) -> dict[str, Any]:
     return load(schema, {k: v for k, v in request.args.items() if v != ""})
 
 
-def _listing(found: Listing, query: dict[str, Any]) -> Response:
+def _with_applicants(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add who applied, for callers seeing applications as the organisation or centre."""
+    with runtime().session_factory() as session:
+        found = applicants(session, (v["volunteer_id"] for v in views))
+    return [{**v, "applicant": found.get(v["volunteer_id"])} for v in views]
+
+
+def _listing(found: Listing, query: dict[str, Any], as_organisation: bool = False) -> Response:
     page = found.page
     following = None
     if found.more:
         args = {k: v for k, v in query.items() if v and k not in ("page", "per_page")}
         args.update(page=page.page + 1, per_page=page.per_page)
         following = f"{request.path}?{urlencode(args)}"
-    body = {"items": [_view(a) for a in found.items], "page": page.page,
+    views = [_view(a) for a in found.items]
+    if as_organisation:
+        views = _with_applicants(views)
+    body = {"items": views, "page": page.page,
             "per_page": page.per_page, "next": following}  # fmt: skip
     return jsonify(body)
 
@@ -159,8 +175,8 @@ def listing() -> Response:
         found = use_cases.inbox(
             runtime(), principal, query["organisation_id"], query["status"], page
         )
-    else:
-        found = use_cases.mine(runtime(), principal, query["status"], page)
+        return _listing(found, query, as_organisation=True)
+    found = use_cases.mine(runtime(), principal, query["status"], page)
     return _listing(found, query)
 
 
@@ -172,7 +188,8 @@ def escalated() -> Response:
     principal = require_principal(verified=False)
     query = _query(PageQuery())
     page = Page(query["page"], query["per_page"])
-    return _listing(use_cases.escalated(runtime(), principal, query["status"], page), query)
+    found = use_cases.escalated(runtime(), principal, query["status"], page)
+    return _listing(found, query, as_organisation=True)
 
 
 @bp.get("/stats")
@@ -201,6 +218,8 @@ def show(application_id: str) -> Response:
     service = runtime()
     application = use_cases.get(service, principal, application_id)
     body = _view(application)
+    if application.volunteer_id != principal.account_id:
+        body = _with_applicants([body])[0]
     body["escalated"] = application.escalated_at is not None
     if body["escalated"] and application.volunteer_id == principal.account_id:
         # The organisation did not answer in 7 working days: offer the volunteer others.

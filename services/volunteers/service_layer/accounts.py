@@ -354,7 +354,7 @@ LINKS = {
     TokenPurpose.RESET_PASSWORD: (
         "Reset your password",
         "Someone asked to reset the password for your volunteering account.",
-        "/api/v1/auth/password-reset/confirm",
+        "/account/reset-password/new",  # the web page (gateway/web), which asks for one
         "1 hour. If you did not ask for this, ignore this email: your password has not changed.",
     ),
 }

@@ -116,7 +116,7 @@ def test_password_reset_by_link(accounts: Accounts) -> None:
     )
     token = reset_token(accounts)
     mail = accounts.mailbox()[0]
-    assert "1 hour" in mail["text"] and "/api/v1/auth/password-reset/confirm?token=" in mail["text"]
+    assert "1 hour" in mail["text"] and "/account/reset-password/new?token=" in mail["text"]
     confirm = accounts.post("password-reset/confirm", {"token": token, "password": NEW_PASSWORD})
     assert confirm.status_code == 204
     assert accounts.sign_in().status_code == 401

@@ -223,3 +223,21 @@ def test_inbox_is_paged_newest_first_and_filters_by_status(app: Flask) -> None:
     wrong = owner.get(f"{inbox}&status=lost")
     assert wrong.status_code == 422
     assert wrong.get_json()["errors"]["status"][0].startswith("Choose one of: submitted")
+
+
+def test_the_organisation_sees_who_applied_and_nobody_else_does(app: Flask) -> None:
+    world = World(app)
+    body = {"email": "priya.shah@example.org", "password": "correct horse battery staple",
+            "name": "Priya Shah", "account_type": "volunteer"}  # fmt: skip
+    account = app.test_client().post("/api/v1/auth/register", json=body).get_json()["id"]
+    application = world.apply(account).get_json()["id"]
+    who = {"name": "Priya Shah", "email": "priya.shah@example.org"}
+    owner = world.client("owner-1")
+    inbox = owner.get(f"/api/v1/applications?organisation_id={world.org_id}").get_json()
+    assert [item["applicant"] for item in inbox["items"]] == [who]
+    assert owner.get(f"/api/v1/applications/{application}").get_json()["applicant"] == who
+    own = world.client(account).get(f"/api/v1/applications/{application}").get_json()
+    assert "applicant" not in own
+    mine = world.client(account).get("/api/v1/applications").get_json()["items"]
+    assert all("applicant" not in item for item in mine)
+    assert world.client("stranger").get(f"/api/v1/applications/{application}").status_code == 404

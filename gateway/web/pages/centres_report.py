@@ -1,0 +1,107 @@
+"""A Volunteer Centre's catchment report, from what the public API offers: the roles
+listed in the centre's outward codes (the search API), each of their organisations'
+response times (``GET /api/v1/applications/stats``) and the applications escalated to it.
+
+Hours given are not in it: the API shows an organisation's hours to its own members only.
+Districts in a catchment are not counted either: search works by postcode, not district.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from gateway.web.api import api
+
+SEARCH_KM = 15  # around an outward code's centroid; roles outside the code are dropped
+PER_PAGE = 50
+MAX_PAGES = 20  # 1,000 roles per outward code: more than any real catchment lists
+COLUMNS = ("Volunteer Centre", "Organisation", "Roles listed", "Applications",
+           "Answered", "Median working days to first reply",
+           "Share answered within 5 working days")  # fmt: skip
+
+
+def build(centre_ids: Iterable[str], escalated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One report per centre the viewer works for (those the API shows them)."""
+    reports = []
+    for centre_id in sorted(centre_ids):
+        centre = api().get(f"/api/v1/organisations/{centre_id}")
+        if centre.ok:
+            reports.append(_report(centre.body, escalated))
+    return reports
+
+
+def _report(centre: dict[str, Any], escalated: list[dict[str, Any]]) -> dict[str, Any]:
+    codes = sorted((centre.get("catchment") or {}).get("outward_codes") or [])
+    organisations: dict[str, dict[str, Any]] = {}
+    for role in _roles_in(codes):
+        org = role["organisation"]
+        found = organisations.setdefault(org["id"], {"id": org["id"], "name": org["name"],
+                                                     "roles": 0})  # fmt: skip
+        found["roles"] += 1
+    rows = sorted(organisations.values(), key=lambda o: o["name"].lower())
+    for row in rows:
+        stats = api().get("/api/v1/applications/stats", {"organisation_id": row["id"]})
+        row.update(stats.body if stats.ok else {})
+    return {
+        "centre": centre,
+        "codes": codes,
+        "rows": rows,
+        "roles": sum(r["roles"] for r in rows),
+        "applications": sum(r.get("applications", 0) for r in rows),
+        "answered": sum(r.get("answered", 0) for r in rows),
+        "escalated": sum(1 for a in escalated if a.get("escalated_to") == centre["id"]),
+    }
+
+
+def _roles_in(codes: list[str]) -> list[dict[str, Any]]:
+    """Open roles with a place in one of the outward codes (each role once)."""
+    found: dict[str, dict[str, Any]] = {}
+    for code in codes:
+        for number in range(1, MAX_PAGES + 1):
+            query = {"postcode": code, "radius_km": SEARCH_KM, "remote": "exclude",
+                     "per_page": PER_PAGE, "page": number, "sort": "distance"}  # fmt: skip
+            answer = api().get("/api/v1/search", query)
+            results = answer.body.get("results", []) if answer.ok else []
+            for role in results:
+                place = (role.get("nearest_location") or {}).get("postcode") or ""
+                if place.split(" ")[0].upper() == code.upper():
+                    found[role["id"]] = role
+            if len(results) < PER_PAGE:
+                break
+    return list(found.values())
+
+
+def as_csv(reports: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for report in reports:
+        for row in report["rows"]:
+            writer.writerow([
+                _safe(report["centre"]["name"]), _safe(row["name"]), row["roles"],
+                row.get("applications", 0), row.get("answered", 0),
+                _blank(row.get("median_working_days_to_first_response")),
+                _percent(row.get("share_answered_within_5_working_days")),
+            ])  # fmt: skip
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas (CSV injection); names are
+    typed by organisations, so a leading quote makes them plain text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _blank(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def percent(value: float | None) -> str:
+    return "No replies yet" if value is None else f"{value * 100:.0f}%"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
