@@ -58,6 +58,24 @@ def node(script: str, args: dict[str, Any], timeout_s: float = 120) -> Any:
     return json.loads(done.stdout)
 
 
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def axe_violations(report: list[dict[str, Any]]) -> dict[str, list[tuple[str, list[str]]]]:
+    """pages.mjs's report -> {page state: [(axe rule, first targets)]}, only where found."""
+    found = {e["name"]: [(v["id"], v["targets"][:3]) for v in e["axe"]] for e in report}
+    return {name: violations for name, violations in found.items() if violations}
+
+
+def html_errors(files: list[str]) -> list[dict[str, Any]]:
+    """The Nu HTML Checker's errors (not warnings) for the saved pages, in one Java run."""
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--stdout", *files],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    return [m for m in json.loads(done.stdout)["messages"] if m["type"] == "error"]
+
+
 @dataclass
 class Platform:
     """The whole platform in embedded mode under gunicorn, as `make run` starts it."""

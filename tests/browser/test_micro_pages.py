@@ -11,8 +11,6 @@ who posted the tasks."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import Platform, node, role_body
+from tests.browser.harness import Platform, axe_violations, html_errors, node, role_body
 from tests.browser.test_micro_journey import (
     POSTCODE,
     Person,
@@ -29,7 +27,7 @@ from tests.browser.test_micro_journey import (
     register,
     running_platform,
 )
-from tests.browser.test_pages import PASSWORD, SHOTS, VNU
+from tests.browser.test_pages import PASSWORD, SHOTS
 from tests.support import wait_for
 
 
@@ -144,17 +142,12 @@ def _entry(site: Site, name: str) -> dict[str, Any]:
 
 
 def test_no_axe_violations_on_any_page(site: Site) -> None:
-    found = {e["name"]: [(v["id"], v["targets"][:3]) for v in e["axe"]] for e in site.report}
-    assert {name: found for name, found in found.items() if found} == {}
+    assert axe_violations(site.report) == {}
 
 
 def test_no_html_errors_on_any_page(site: Site) -> None:
     files = [e["html"] for e in site.report]
-    done = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--stdout", *files],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    errors = [m for m in json.loads(done.stdout)["messages"] if m["type"] == "error"]
+    errors = html_errors(files)
     assert errors == [], errors[:10]
 
 

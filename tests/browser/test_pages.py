@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,18 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.harness import ROOT, Platform, node, running_platform, seed_roles
+from tests.browser.harness import (
+    ROOT,
+    Platform,
+    axe_violations,
+    html_errors,
+    node,
+    running_platform,
+    seed_roles,
+)
 from tests.support import wait_for
 
 SHOTS = ROOT / "docs" / "screenshots"
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 EMAIL, PASSWORD = "robin.pages@example.org", "correct horse battery staple"
 
 
@@ -110,18 +116,12 @@ def _entry(site: Site, name: str) -> dict[str, Any]:
 
 
 def test_no_axe_violations_on_any_page(site: Site) -> None:
-    found = {e["name"]: [(v["id"], v["targets"][:3]) for v in e["axe"]] for e in site.report}
-    assert {name: found for name, found in found.items() if found} == {}
+    assert axe_violations(site.report) == {}
 
 
 def test_no_html_errors_on_any_page(site: Site) -> None:
     files = [e["html"] for e in site.report]
-    done = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--stdout", *files],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    messages = json.loads(done.stdout)["messages"]
-    errors = [m for m in messages if m["type"] == "error"]
+    errors = html_errors(files)
     assert errors == [], errors[:10]
     assert len(files) == len(_pages(site.roles))
 

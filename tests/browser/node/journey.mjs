@@ -4,35 +4,7 @@
 // (in a second tab, as from an email client).
 // argv[2]: {"base", "javascript", "email", "password", "name", "postcode", "role_title"}
 import { launch, run } from "./browser.mjs";
-
-const MAX_TABS = 80;
-
-// Tab until the element matching `selector` has focus; fail if it never does.
-async function tabTo(page, selector, steps, text = null) {
-  for (let i = 0; i < MAX_TABS; i++) {
-    const focused = await page.evaluate(([sel, txt]) => {
-      const el = document.activeElement;
-      return Boolean(el?.matches(sel) && (txt === null || el.textContent.trim() === txt));
-    }, [selector, text]);
-    if (focused) {
-      steps.push(`focus ${selector} after ${i} tabs`);
-      return;
-    }
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`${selector} not reachable with Tab on ${page.url()}`);
-}
-
-async function typeInto(page, selector, text, steps) {
-  await tabTo(page, selector, steps);
-  await page.keyboard.type(text);
-}
-
-async function enter(page, selector, steps, text = null) {
-  await tabTo(page, selector, steps, text);
-  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  steps.push(`-> ${new URL(page.url()).pathname}`);
-}
+import { enter, tabTo, typeInto } from "./keyboard.mjs";
 
 async function verificationLink(page, base, email) {
   for (let i = 0; i < 100; i++) {

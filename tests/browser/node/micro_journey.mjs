@@ -5,32 +5,7 @@
 // argv[2]: {"base", "javascript", "org", "member": {"email","password"},
 //           "volunteer": {"email","password"}, "task": {"title","postcode","date","time"}}
 import { launch, run } from "./browser.mjs";
-
-const MAX_TABS = 120;
-
-// Tab until the element matching `selector` has focus; fail if it never does.
-async function tabTo(page, selector, steps) {
-  for (let i = 0; i < MAX_TABS; i++) {
-    const focused = await page.evaluate((sel) => Boolean(document.activeElement?.matches(sel)), selector);
-    if (focused) {
-      steps.push(`focus ${selector} after ${i} tabs`);
-      return;
-    }
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`${selector} not reachable with Tab on ${page.url()}`);
-}
-
-async function typeInto(page, selector, text, steps) {
-  await tabTo(page, selector, steps);
-  await page.keyboard.type(text);
-}
-
-async function enter(page, selector, steps) {
-  await tabTo(page, selector, steps);
-  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  steps.push(`-> ${new URL(page.url()).pathname}`);
-}
+import { enter, tabTo, typeInto } from "./keyboard.mjs";
 
 function watch(page, problems) {
   page.on("console", (m) => { if (m.type() === "error") { problems.push(m.text()); } });

@@ -7,46 +7,12 @@
 //           "volunteer_token"}
 import { request } from "playwright-core";
 import { launch, run } from "./browser.mjs";
-
-// The role form is long (its lists hold about 170 checkboxes, folded until opened).
-const MAX_TABS = 400;
-
-// Tab until the element matching `selector` has focus; fail if it never does.
-async function tabTo(page, selector, steps, text = null) {
-  for (let i = 0; i < MAX_TABS; i++) {
-    const focused = await page.evaluate(([sel, txt]) => {
-      const el = document.activeElement;
-      return Boolean(el?.matches(sel) && (txt === null || el.textContent.trim() === txt));
-    }, [selector, text]);
-    if (focused) {
-      steps.push(`focus ${selector} after ${i} tabs`);
-      return;
-    }
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`${selector} not reachable with Tab on ${page.url()}`);
-}
-
-async function typeInto(page, selector, text, steps) {
-  await tabTo(page, selector, steps);
-  await page.keyboard.type(text);
-}
-
-async function tick(page, selector, steps) {
-  await tabTo(page, selector, steps);
-  await page.keyboard.press("Space");
-}
+import { enter, tabTo, tick, typeInto } from "./keyboard.mjs";
 
 // Open a folded list (a details element) from the keyboard.
 async function unfold(page, name, steps) {
   await tabTo(page, `#${name}-details > summary`, steps);
   await page.keyboard.press("Enter");
-}
-
-async function enter(page, selector, steps, text = null) {
-  await tabTo(page, selector, steps, text);
-  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  steps.push(`-> ${new URL(page.url()).pathname}`);
 }
 
 async function poll(what, check) {
