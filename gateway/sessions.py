@@ -10,7 +10,8 @@ Tokens are cached per cookie for ``ttl_s`` (keyed by a hash, so no secret sits i
 as a key); signing out through the gateway drops the entry, and other workers' entries end
 within ``ttl_s``. A cookie-authenticated write must come from the platform's own pages
 (``Sec-Fetch-Site``/``Origin``): with SameSite=Lax browsers already withhold the cookie from
-cross-site posts, and this refuses the rest (older browsers, same-site subdomains).
+cross-site posts, and this ignores the cookie on the rest (older browsers, same-site
+subdomains): such a write goes on anonymously.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from flask import Flask, current_app, g, json, request
 from werkzeug.wrappers import Response
 
 from services.common.auth import verify_token
-from services.common.problems import Problem
 
 SESSION_COOKIE = "vmp_session"  # the volunteers service sets it (services/volunteers/api/auth)
 REFRESH_PATH = "/api/v1/auth/refresh"
@@ -97,7 +97,10 @@ def _identify() -> None:
     if not uses_cookie(request.path, request.headers.get("Authorization"), cookie):
         return
     own = {request.host_url.rstrip("/"), current_app.config["VMP"].public_url}
-    check_same_origin(request.method, request.environ, own)
+    if not from_own_pages(request.method, request.environ, own):
+        # Not refused: the write goes on without the sign-in, so what needs no account (a
+        # one-click unsubscribe from a mail client) still works and the rest answers 401.
+        return
     token = sessions().token_for(cookie or "")
     if token is not None:
         g.session_token = token
@@ -133,23 +136,15 @@ def uses_cookie(path: str, authorization: str | None, cookie: str | None) -> boo
     return not any(path.startswith(p) for p in OWN_COOKIE_PATHS)
 
 
-def check_same_origin(method: str, environ: Mapping[str, Any], own_origins: set[str]) -> None:
-    """Refuse a cookie-authenticated write that did not come from the platform's pages."""
+def from_own_pages(method: str, environ: Mapping[str, Any], own_origins: set[str]) -> bool:
+    """May a write use the cookie? Only if it came from the platform's own pages."""
     if method in SAFE_METHODS:
-        return
+        return True
     fetch_site = environ.get("HTTP_SEC_FETCH_SITE")
     if fetch_site is not None:
-        allowed = fetch_site in {"same-origin", "none"}  # "none": typed or bookmarked
-    else:
-        origin = environ.get("HTTP_ORIGIN") or _origin_of(environ.get("HTTP_REFERER", ""))
-        allowed = origin in own_origins
-    if not allowed:
-        raise Problem(
-            403,
-            "Forbidden",
-            "This request came from another website, so your sign-in was not used. "
-            "Use the platform's own pages, or send an access token.",
-        )
+        return fetch_site in {"same-origin", "none"}  # "none": typed or bookmarked
+    origin = environ.get("HTTP_ORIGIN") or _origin_of(environ.get("HTTP_REFERER", ""))
+    return origin in own_origins
 
 
 def _origin_of(url: str) -> str | None:

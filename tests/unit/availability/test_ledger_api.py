@@ -4,6 +4,7 @@ statements, and who may see or do each."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -19,7 +20,9 @@ from services.common.runtime import ServiceRuntime
 from tests.unit.availability.conftest import Orgs, bearer
 
 API = "/api/v1/timebank"
-ADMIN = bearer("admin-1", roles=["admin"])
+# Made when the module is imported, which in a full run can be well over the usual 15
+# minutes before these tests run: so a token that lasts the day.
+ADMIN = bearer("admin-1", roles=["admin"], ttl=dt.timedelta(days=1))
 VA, VB, VC = bearer("va"), bearer("vb"), bearer("vc")
 
 
