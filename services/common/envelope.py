@@ -67,8 +67,20 @@ def new_envelope(
     }
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Domain events hold dates, UUIDs and dataclasses; the wire holds JSON."""
+    # Exact-type fast paths first: the ABC isinstance checks below are slow, and an import
+    # converts hundreds of thousands of values (each role's snapshot, twice).
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [to_jsonable(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return to_jsonable(dataclasses.asdict(value))
     if isinstance(value, Mapping):

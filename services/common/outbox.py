@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,19 @@ class Outbox:
         row = {"event_id": envelope["event_id"], "topic": topic, "key": envelope["key"]}
         row |= {"payload": encode(envelope).decode(), "created_at": utcnow()}
         session.execute(self.table.insert(), row)
+
+    def add_many(self, session: Session, items: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Many (topic, envelope) pairs in one statement (a bulk import's batch)."""
+        if not items:
+            return
+        now = utcnow()
+        rows = []
+        for topic, envelope in items:
+            self.registry.validate(topic, dict(envelope))
+            rows.append({"event_id": envelope["event_id"], "topic": topic,
+                         "key": envelope["key"], "payload": encode(envelope).decode(),
+                         "created_at": now})  # fmt: skip
+        session.execute(self.table.insert(), rows)
 
 
 class OutboxRelay:

@@ -36,6 +36,17 @@ class OpportunityRepository:
     def save(self, role: Opportunity) -> None:
         self.session.execute(_UPDATE, {"b_id": role.id, **_columns(role)})
 
+    def add_many(self, roles: Iterable[Opportunity]) -> None:
+        """New roles in one executemany (a bulk import's batch)."""
+        rows = [{"id": role.id, **_columns(role)} for role in roles]
+        if rows:
+            self.session.execute(opportunities.insert(), rows)
+
+    def save_many(self, roles: Iterable[Opportunity]) -> None:
+        rows = [{"b_id": role.id, **_columns(role)} for role in roles]
+        if rows:
+            self.session.execute(_UPDATE, rows)
+
     def get(self, role_id: str, *, for_update: bool = False) -> Opportunity | None:
         query = sa.select(opportunities).where(opportunities.c.id == role_id)
         if for_update:

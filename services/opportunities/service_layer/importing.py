@@ -55,6 +55,7 @@ from services.opportunities.domain.organisation import (
     OrganisationType,
 )
 from services.opportunities.service_layer import inputs
+from services.opportunities.service_layer.import_batch import Staged
 from services.opportunities.service_layer.unit_of_work import UnitOfWork, unit_of_work
 
 BATCH_SIZE = 500
@@ -203,19 +204,21 @@ def _write(
     repo = ImportRepository(uow.session)
     links = repo.links(source, (c.record.source_id for c in batch))
     pending = Pending()
+    staged = Staged()
     for item in batch:
         link = links.get(item.record.source_id)
         fingerprint = item.record.fingerprint()
         if link is not None and link.record_hash == fingerprint:
             outcome.unchanged += 1
             continue
+        mine = Staged()  # kept only if the record goes through: a failure leaves nothing
         try:
-            with uow.session.begin_nested():  # a record that fails leaves nothing behind
-                created_org, role_id, how = _apply(uow, item, link, known)
+            created_org, role_id, how = _apply(uow, mine, staged, item, link, known)
         except (InvalidInput, Conflict) as exc:
             errors = exc.errors if isinstance(exc, InvalidInput) else {"status": [str(exc)]}
             outcome.problems += _problems(item.record, InvalidInput(errors))
             continue
+        staged.keep(mine)
         row: dict[str, Any] = {"source": source, "source_id": item.record.source_id}
         row |= {"opportunity_id": role_id, "record_hash": fingerprint, "imported_at": uow.now}
         (pending.changed_links if link else pending.new_links).append(row)
@@ -231,29 +234,33 @@ def _write(
             outcome.organisations_created += 1
             _remember_organisation(known, item, created_org)
         setattr(outcome, how, getattr(outcome, how) + 1)
+    staged.flush(uow)
     repo.write(pending)
 
 
 def _apply(
-    uow: UnitOfWork, item: Checked, link: Link | None, known: _Known
+    uow: UnitOfWork, mine: Staged, batch: Staged, item: Checked, link: Link | None, known: _Known
 ) -> tuple[Organisation | None, str, str]:
-    """Create, update or merge one role; (new organisation or None, role id, what it did)."""
+    """Create, update or merge one role; (new organisation or None, role id, what it did).
+    Changes go on ``mine``; ``batch`` holds what earlier records of the batch staged."""
     existing_id = link.opportunity_id if link else known.keys.get(item.key)
     if existing_id is not None:
-        role = uow.opportunities.get(existing_id, for_update=True)
+        role = batch.role(existing_id) or uow.opportunities.get(existing_id, for_update=True)
         if role is not None and role.status is not Status.DELETED:
-            _update(uow, role, item)
+            _update(uow, role, item, known)
+            mine.changed[role.id] = role
             return None, role.id, "updated" if link else "merged"
     org_id, created_org = _organisation(uow, item, known)
     role = Opportunity.create(org_id, item.details, uow.now)
     if _is_open(item, uow) and _approved(uow, org_id, known, created_org):
         role.publish(uow.now, organisation_approved=True)
-    uow.opportunities.add(role)
-    uow.publish(role)
+    if created_org is not None:
+        mine.organisations[created_org.id] = created_org
+    mine.created[role.id] = role
     return created_org, role.id, "created"
 
 
-def _update(uow: UnitOfWork, role: Opportunity, item: Checked) -> None:
+def _update(uow: UnitOfWork, role: Opportunity, item: Checked, known: _Known) -> None:
     if role.status not in EDITABLE:
         raise Conflict(f"The role is {role.status.value} here, so the import cannot change it.")
     if not _is_open(item, uow):
@@ -263,12 +270,10 @@ def _update(uow: UnitOfWork, role: Opportunity, item: Checked) -> None:
             role.update(item.values, uow.now)
     else:
         role.update(item.values, uow.now)
-        if role.status in (Status.DRAFT, Status.PAUSED, Status.EXPIRED):
-            org = uow.organisations.get(role.organisation_id)
-            if org is not None and org.moderation is Moderation.APPROVED:
-                role.publish(uow.now, organisation_approved=True)
-    uow.opportunities.save(role)
-    uow.publish(role)
+        if role.status in (Status.DRAFT, Status.PAUSED, Status.EXPIRED) and _approved(
+            uow, role.organisation_id, known, None
+        ):
+            role.publish(uow.now, organisation_approved=True)
 
 
 def _is_open(item: Checked, uow: UnitOfWork) -> bool:
@@ -307,8 +312,6 @@ def _organisation(uow: UnitOfWork, item: Checked, known: _Known) -> tuple[str, O
         postcode=item.address["postcode"],
         district_code=item.address["district_code"],
     )
-    uow.organisations.add(org)
-    uow.publish(org)
     return org.id, org
 
 

@@ -25,6 +25,15 @@ def record_events(
     occurred_at: dt.datetime | None = None,
 ) -> None:
     """Validate and add each event's envelope to the outbox (the registry checks the shape)."""
+    for topic, envelope in envelopes(events, occurred_at):
+        outbox.add(session, topic, envelope)
+
+
+def envelopes(
+    events: Iterable[DomainEvent], occurred_at: dt.datetime | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each event as (topic, envelope), in order."""
+    out = []
     for event in events:
         (topic, version), key, data = _route(event)
         envelope = new_envelope(
@@ -35,7 +44,8 @@ def record_events(
             data=data,
             occurred_at=occurred_at,
         )
-        outbox.add(session, topic, envelope)
+        out.append((topic, envelope))
+    return out
 
 
 def _route(event: DomainEvent) -> tuple[tuple[str, int], str, dict[str, Any]]:

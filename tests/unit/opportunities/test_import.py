@@ -176,3 +176,47 @@ def test_0004_downgrades_and_keeps_the_open_data_triggers(tmp_path: Path) -> Non
     assert "source" not in columns and "import_records" not in triggers
     assert {"open_data_role_insert", "open_data_role_update"} <= triggers
     engine.dispose()
+
+
+def test_a_duplicate_later_in_the_same_batch_merges_into_the_role_made_earlier(
+    svc: Service,
+) -> None:
+    """A batch is written at its end: the second record must find the first one's role
+    among what the batch staged, not create a second role."""
+    outcome = _import_csv(svc, "vc-leeds", _csv(
+        "a-1,Leeds Food Share,,LS6 3HG,Van Driver,Drive,,,LS6 3HG,,,,,,",
+        "a-2,Leeds Food Share,,LS6 3HG,Van driver,Drive on Fridays,,,LS6 3HG,,,,,,",
+    ))  # fmt: skip
+    assert (outcome.created, outcome.merged, outcome.organisations_created) == (1, 1, 1)
+    (role,) = _rows(svc, "SELECT description, revision, status FROM opportunities")
+    assert (role.description, role.status, role.revision) == ("Drive on Fridays", "published", 3)
+    events = _rows(svc, "SELECT topic, payload FROM outbox ORDER BY id")
+    kinds = [(t, json.loads(p)["event_type"]) for t, p in events]
+    assert kinds == [
+        ("organisations", "OrganisationRegistered"),
+        ("opportunities", "OpportunityCreated"),
+        ("opportunities", "OpportunityPublished"),
+        ("opportunities", "OpportunityUpdated"),
+    ]
+
+
+def test_a_record_refused_mid_batch_leaves_nothing_and_the_others_are_written(
+    svc: Service,
+) -> None:
+    first = "a-1,Leeds Food Share,,LS6 3HG,Van Driver,Drive,,,LS6 3HG,,,,,,"
+    _import_csv(svc, "vc-leeds", _csv(first))
+    with svc.runtime.engine.begin() as conn:  # closed here: the import may not reopen it
+        conn.execute(sa.text("UPDATE opportunities SET status = 'closed'"))
+    before = _state(svc)
+    outcome = _import_csv(svc, "vc-leeds", _csv(
+        "b-1,Leeds Food Share,,LS6 3HG,Cook,Cook,,,LS6 3HG,,,,,,",
+        first.replace("Drive,", "Drive far,"),
+        "b-2,Leeds Food Share,,LS6 3HG,Sorter,Sort,,,LS6 3HG,,,,,,",
+    ))  # fmt: skip
+    assert [(p.source_id, p.field) for p in outcome.problems] == [("a-1", "status")]
+    assert outcome.created == 2
+    after = _state(svc)
+    assert len(after["roles"]) == len(before["roles"]) + 2
+    assert after["outbox"] == before["outbox"] + 4  # created and published, twice
+    closed = _rows(svc, "SELECT description FROM opportunities WHERE status = 'closed'")
+    assert [r.description for r in closed] == ["Drive"]
