@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==25.3
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create the virtualenv and install pinned dependencies
@@ -80,12 +80,17 @@ test-contract: install data system-deps ## Contract tests on every adapter (embe
 test: install data system-deps browser-deps lint ## Everything: lint, unit, contract, integration and end-to-end tests
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
-bench: install data system-deps ## Benchmarks: relay throughput, post -> searchable (embedded and Kafka + ES), micro-task candidates, bulk import
-	$(PY) -m bench.relay_throughput --events 20000
+BENCH_SIZES ?= 100000,1000000
+
+bench: install data system-deps ## Benchmarks at Do-it scale (both adapters side by side), then docs/benchmarks.md
+	$(PY) -m bench.search_scale --sizes $(BENCH_SIZES)
+	$(PY) -m bench.import_rate --rows 20000
 	$(PY) -m bench.post_to_searchable --posts 200 --embedded
 	$(PY) -m bench.post_to_searchable --posts 200
+	$(PY) -m bench.percolate --saved 100000 --roles 200
 	$(PY) -m bench.candidates --volunteers 100000 --tasks 200
-	$(PY) -m bench.import_rate --rows 5000
+	$(PY) -m bench.relay_throughput --events 20000
+	$(PY) -m bench.report
 
 clean: ## Remove local state (databases, logs); keeps downloads and the virtualenv
 	cd var/data 2>/dev/null && rm -f eventlog.sqlite* search-index.sqlite* opportunities.sqlite* volunteers.sqlite* availability.sqlite* search.sqlite*; rm -rf .run

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import track
 
+from bench import results
 from bench.percolate import Mix, Postcodes
 from services.common.auth import issue_token, resolve_secret
 from services.common.config import Config
@@ -201,6 +202,9 @@ def drain(volunteers_db: sa.Engine, window_s: float = 60.0) -> tuple[int, float]
 
 
 def report(args: argparse.Namespace, timings: dict[str, list[float]], matches: list[int]) -> None:
+    results.save("alerts", {"saved_searches": args.saved, "roles": args.roles,
+                            **{k.replace(" ", "_") + "_ms": results.quantiles_ms(v)
+                               for k, v in timings.items() if v}})  # fmt: skip
     console.print(f"\n{args.saved:,} saved searches, {args.roles} roles published (embedded)")
     console.print(
         f"saved searches per role: median {statistics.median(matches):.0f}, max {max(matches)},"

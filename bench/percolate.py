@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import track
 
+from bench import results
 from services.common.db import make_engine
 from services.common.geo.paths import default_db_path
 from services.common.geo.schema import MICRODEGREES
@@ -184,7 +185,7 @@ def add_all(percolator: SqlPercolator, saved: list[tuple[str, SearchQuery]]) -> 
     )
 
 
-def match_all(label: str, percolator: SqlPercolator, roles: Sequence[RoleDocument]) -> None:
+def match_all(label: str, percolator: SqlPercolator, roles: Sequence[RoleDocument]) -> list[float]:
     waits, found = [], []
     for doc in track(roles, description=f"match ({label})", console=console):
         took, ids = timed(functools.partial(percolator.match, doc, TODAY))
@@ -197,6 +198,7 @@ def match_all(label: str, percolator: SqlPercolator, roles: Sequence[RoleDocumen
         f"(first {1000 * waits[0]:.0f} ms); matches per role p50 {statistics.median(found):.0f}, "
         f"mean {statistics.mean(found):,.0f}, max {max(found):,}"
     )
+    return waits
 
 
 def prepare(url: str, reset: bool) -> sa.Engine:
@@ -224,8 +226,11 @@ def run(args: argparse.Namespace, url: str) -> None:
     try:
         add_all(SqlPercolator(engine, synonyms=synonyms), saved)
         fresh = SqlPercolator(engine, synonyms=synonyms)  # nothing parsed or cached yet
-        match_all("cold start", fresh, roles)
-        match_all("warm", fresh, roles)
+        cold = match_all("cold start", fresh, roles)
+        warm = match_all("warm", fresh, roles)
+        results.save("percolate", {"saved_searches": args.saved, "roles": args.roles,
+                                   "cold_ms": results.quantiles_ms(cold),
+                                   "warm_ms": results.quantiles_ms(warm)})  # fmt: skip
         took, count = timed(SqlPercolator(engine, synonyms=synonyms).preload)
         console.print(f"preload(): {count:,} saved searches parsed in {took:.1f} s")
     finally:

@@ -28,6 +28,7 @@ import requests
 from rich.console import Console
 from rich.progress import track
 
+from bench import results
 from services.common.auth import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,6 +195,8 @@ def main() -> int:
     with platform as (write, read):
         waits = measure(write, read, args.posts)
     report("embedded" if args.embedded else "Kafka + Elasticsearch + PostgreSQL", waits)
+    name = "post_to_searchable_" + ("embedded" if args.embedded else "scaled")
+    results.save(name, {"posts": args.posts, "latency_ms": results.quantiles_ms(waits)})
     return 0
 
 
