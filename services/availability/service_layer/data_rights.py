@@ -179,7 +179,11 @@ def _rename(session: Session, table: sa.Table, columns: Iterable[str], old: str,
 
 def erasure_spec() -> ConsumerSpec:
     def on_account_erased(session: Session, event: Event) -> None:
-        forget_account(session, event.data["account_id"], dt.datetime.now(dt.UTC))
+        # The erasure's own moment, not the wall clock: a consumer catching up late (or a
+        # replay) must withdraw the same bookings, those starting after the person left.
+        erased_at = event.data.get("erased_at")
+        when = dt.datetime.fromisoformat(erased_at) if erased_at else dt.datetime.now(dt.UTC)
+        forget_account(session, event.data["account_id"], when.astimezone(dt.UTC))
 
     return ConsumerSpec(
         group=ERASURE_GROUP, handlers={"accounts": {"AccountErased": on_account_erased}}
