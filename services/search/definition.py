@@ -18,9 +18,9 @@ PERCOLATE_INTERVAL_S = 0.5  # the wait before a role is matched: half of it on a
 
 
 def _blueprints() -> list:
-    from services.search.api import feeds, search
+    from services.search.api import errors, feeds, search
 
-    return [search.bp, feeds.bp]
+    return [search.bp, feeds.bp, errors.bp]
 
 
 def _consumers(runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:

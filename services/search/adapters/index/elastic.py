@@ -122,8 +122,7 @@ class ElasticsearchIndex:
     # --- reads ----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchPage:
-        with self._unavailable():
-            response = self.client.search(index=self.alias, body=build.search_body(query))
+        response = self._read(build.search_body(query))
         raw_hits = response["hits"]["hits"]
         page, more = raw_hits[: query.per_page], len(raw_hits) > query.per_page
         hits = [_hit(raw, query.origin) for raw in page]
@@ -137,8 +136,7 @@ class ElasticsearchIndex:
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         if not prefix.strip() or limit < 1:
             return []
-        with self._unavailable():
-            response = self.client.search(index=self.alias, body=build.suggest_body(prefix, limit))
+        response = self._read(build.suggest_body(prefix, limit))
         options = response["suggest"]["titles"][0]["options"]
         titles = (option["_source"]["doc"]["title"] for option in options)
         return list(dict.fromkeys(titles))[:limit]
@@ -187,6 +185,28 @@ class ElasticsearchIndex:
         ]
         actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
         self._batch.indices.update_aliases(actions=actions)
+
+    def _read(self, body: dict[str, Any]) -> Any:
+        """Search the alias; asked again once if the index went away under the search.
+
+        A rebuild swaps the alias atomically, then deletes the old index: a search that
+        resolved the alias just before the swap can find its index gone (404) or all its
+        shards closed (503). The alias points at the new index by then, so one retry
+        answers it. Anything still failing on the server's side is an outage (503 to the
+        caller), not a bug (500); a 4xx left is a query the adapter built wrongly.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._unavailable():
+                    return self.client.search(index=self.alias, body=body)
+            except ApiError as exc:
+                gone = isinstance(exc, NotFoundError) or exc.meta.status == 503
+                if attempt == 1 and gone:
+                    continue
+                if gone or exc.meta.status >= 500 or exc.meta.status == 429:
+                    raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
+                raise
+        raise AssertionError("unreachable")
 
     @contextlib.contextmanager
     def _unavailable(self) -> Iterator[None]:
