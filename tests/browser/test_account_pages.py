@@ -5,11 +5,16 @@ at 320 px, and screenshots go into docs/screenshots/ (account-*.png, centre-*.pn
 
 The Volunteer Centre's staff member is a real account: it registers a ``volunteer_centre``
 organisation, which an administrator approves; the volunteers service then puts ``vc_staff``
-and the centre in the tokens it signs in with (services/volunteers/api/auth.py)."""
+and the centre in the tokens it signs in with (services/volunteers/api/auth.py).
+
+The centre's pages are audited twice: empty, then filled, after a second volunteer's
+application goes unanswered (the response-time sweep runs three weeks on, in this process,
+on the running platform's database) and their hours for the catchment's roles are approved."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -20,7 +25,14 @@ from typing import Any
 import pytest
 import requests
 
+from services.common.config import Config
+from services.common.envelope import utcnow
+from services.common.runtime import ServiceRuntime
+from services.volunteers.definition import SERVICE as VOLUNTEERS
+from services.volunteers.service_layer.guarantee import covering_centre, sweep
 from tests.browser.harness import (
+    OWNER,
+    POSTCODES,
     ROOT,
     Platform,
     axe_violations,
@@ -36,7 +48,13 @@ PASSWORD = "correct horse battery staple"
 VOLUNTEER, STAFF, FORGETFUL = (
     "robin.account@example.org", "sam.centre@example.org", "alex.reset@example.org"
 )  # fmt: skip
+HELPER = "kim.helper@example.org"  # applies unanswered, and gives hours
 CATCHMENT = ["LS1", "LS6", "LS11"]
+UNANSWERED = "I could help at the library on Monday mornings."
+# Kim's hours for the seeded organisation's roles: approved, approved, still pending.
+HOURS = (("Library helper", 150, "approve"), ("Park warden", 45, "approve"),
+         ("Library helper", 40, "pending"))  # fmt: skip
+APPROVED_TEXT = "3 hours 15 minutes"  # 150 + 45 minutes; the pending 40 are not counted
 
 
 @dataclass
@@ -119,6 +137,50 @@ def _centre(platform: Platform) -> str:
     return str(pending.json()["id"])
 
 
+def _helper(platform: Platform, roles: dict[str, str]) -> str:
+    """Kim applies to a role in the catchment and logs hours (HOURS); their application."""
+    _register(platform, HELPER, "volunteer", "Kim Baxter")
+    token = _token(platform, HELPER)
+    _call(platform, "PATCH", "/api/v1/me/profile", token, json={"postcode": "LS6 2UE"})
+    body = {"opportunity_id": roles["Library helper"], "message": UNANSWERED}
+    application = wait_for(lambda: _created(platform, "/api/v1/applications", token, body), 60)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    for title, minutes, decision in HOURS:
+        body = {"opportunity_id": roles[title], "minutes": minutes, "worked_on": yesterday}
+        hours = wait_for(lambda b=body: _created(platform, "/api/v1/hours", token, b), 60)
+        if decision != "pending":
+            platform.call("POST", f"/api/v1/hours/{hours}/{decision}", OWNER)
+    return application
+
+
+def _created(platform: Platform, path: str, token: str, body: dict[str, Any]) -> str | None:
+    """POST ``body``; the new id, or None while the service has not yet copied the role."""
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = requests.post(platform.base + path, headers=headers, json=body, timeout=10)
+    assert answer.status_code in (201, 404, 422), answer.text
+    return str(answer.json()["id"]) if answer.status_code == 201 else None
+
+
+def _escalate(platform: Platform, application: str, role: str) -> None:
+    """The response-time sweep, three weeks on, on the running platform's own database (its
+    relay then publishes what the sweep wrote): the application escalates to the centre."""
+    env = {"VMP_MODE": "embedded", "VMP_DATA_DIR": str(platform.data_dir),
+           "VMP_POSTCODES_DB": str(POSTCODES)}  # fmt: skip
+    runtime = VOLUNTEERS.bootstrap(Config.from_env("volunteers", env), None)
+    try:
+        wait_for(lambda: _covered(runtime, role), 60)  # once the catchment is copied
+        escalated = sweep(runtime, now=utcnow() + dt.timedelta(days=21)).escalated
+        assert escalated == [application], escalated
+    finally:
+        runtime.close()
+
+
+def _covered(runtime: ServiceRuntime, role: str) -> str | None:
+    # A new session each time: one long transaction would keep reading the same snapshot.
+    with runtime.session_factory() as session:
+        return covering_centre(session, role)
+
+
 def _reset_link(platform: Platform) -> str:
     _register(platform, FORGETFUL, "volunteer", "Alex Reid")
     answer = requests.post(platform.base + "/api/v1/auth/password-reset",
@@ -159,6 +221,14 @@ def _account_pages(search: str, reset: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _empty_centre_pages() -> list[dict[str, Any]]:
+    """Before anything is escalated or any hours are given."""
+    return [
+        {"name": "centre-escalated-empty", "path": "/centre/escalated", "signed_in": True},
+        {"name": "centre-reports-empty", "path": "/centre/reports", "signed_in": True},
+    ]  # fmt: skip
+
+
 def _centre_pages(pending: str) -> list[dict[str, Any]]:
     reject = f"/centre/moderation/{pending}/reject"
     return [
@@ -167,7 +237,8 @@ def _centre_pages(pending: str) -> list[dict[str, Any]]:
          "screenshot": True},
         {"name": "centre-reject", "path": reject, "signed_in": True},
         {"name": "centre-reject-error", "path": reject, "signed_in": True, "submit": True},
-        {"name": "centre-escalated", "path": "/centre/escalated", "signed_in": True},
+        {"name": "centre-escalated", "path": "/centre/escalated", "signed_in": True,
+         "screenshot": True},
         {"name": "centre-reports", "path": "/centre/reports", "signed_in": True,
          "screenshot": True},
     ]  # fmt: skip
@@ -180,17 +251,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VMP_MODERATION", "on")  # so new organisations wait in the queue
         with running_platform(folder / "data") as platform:
-            seed_roles(platform)
+            roles = seed_roles(platform)
             search = _volunteer(platform)
             pending = _centre(platform)
             reset = _reset_link(platform)
-            report = []
-            for who, pages in ((VOLUNTEER, _account_pages(search, reset)),
-                               (STAFF, _centre_pages(pending))):  # fmt: skip
-                report += node("pages.mjs", {
+
+            def audit(who: str, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                found: list[dict[str, Any]] = node("pages.mjs", {
                     "base": platform.base, "out_dir": str(folder), "shots_dir": str(SHOTS),
                     "sign_in": {"email": who, "password": PASSWORD}, "pages": pages,
                 }, timeout_s=600)  # fmt: skip
+                return found
+
+            report = audit(VOLUNTEER, _account_pages(search, reset))
+            report += audit(STAFF, _empty_centre_pages())
+            application = _helper(platform, roles)
+            _escalate(platform, application, roles["Library helper"])
+            report += audit(STAFF, _centre_pages(pending))
             yield Site(report)
 
 
@@ -219,10 +296,27 @@ def test_pages_answer_as_expected(site: Site) -> None:
     assert (
         "Older people near LS1" in Path(_entry(site, "account-saved-searches")["html"]).read_text()
     )
-    assert (
-        "No applications have been escalated"
-        in Path(_entry(site, "centre-escalated")["html"]).read_text()
-    )
+    empty = Path(_entry(site, "centre-escalated-empty")["html"]).read_text()
+    assert "No applications have been escalated" in empty
+
+
+def test_the_filled_centre_pages_show_the_escalation_and_the_hours(site: Site) -> None:
+    escalated = Path(_entry(site, "centre-escalated")["html"]).read_text()
+    assert UNANSWERED in escalated and "Library helper" in escalated
+    assert "No applications have been escalated" not in escalated
+    dashboard = Path(_entry(site, "centre")["html"]).read_text()
+    assert "1 application went unanswered for 7 working days" in dashboard
+    reports = _text(Path(_entry(site, "centre-reports")["html"]).read_text())
+    assert f"Hours given (approved) {APPROVED_TEXT}" in reports
+    assert "Volunteers with hours 1" in reports
+    assert "Applications escalated to this centre 1" in reports
+    before = _text(Path(_entry(site, "centre-reports-empty")["html"]).read_text())
+    assert "Hours given (approved) 0 hours" in before
+
+
+def _text(html: str) -> str:
+    """The page's words, one space apart (tags dropped)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_error_states_have_a_summary_linked_to_fields(site: Site) -> None:
@@ -244,7 +338,7 @@ def test_error_states_have_a_summary_linked_to_fields(site: Site) -> None:
 def test_nothing_scrolls_sideways_at_320_px(site: Site) -> None:
     overflow = {e["name"]: e["overflow_320"] for e in site.report if "overflow_320" in e}
     wide = {e["name"]: e["wide_320"] for e in site.report if e.get("wide_320")}
-    assert len(overflow) == 6 and all(v <= 0 for v in overflow.values()), (overflow, wide)
+    assert len(overflow) == 7 and all(v <= 0 for v in overflow.values()), (overflow, wide)
 
 
 def test_screenshots_are_saved(site: Site) -> None:

@@ -91,6 +91,13 @@ NEWCOMER_PAGES: list[dict[str, Any]] = [
     {"name": "micro-hours-empty", "path": "/account/hours"},
     {"name": "micro-hours-error", "path": "/account/hours", "submit": True},
     {"name": "micro-time-credits-empty", "path": "/account/time-credits"},
+    # The first form on a newcomer's page (no exchanges waiting) proposes an exchange.
+    {
+        "name": "micro-time-credits-error",
+        "path": "/account/time-credits",
+        "submit": True,
+        "fill": {"#amount": "lots"},
+    },
 ]
 
 
@@ -160,13 +167,15 @@ def test_every_page_answers_with_and_without_javascript(site: Site) -> None:
 
 def test_error_states_have_a_summary_linked_to_fields(site: Site) -> None:
     errored = [e for e in site.report if e["name"].endswith("-error")]
-    assert len(errored) == 4
+    assert len(errored) == 5
     for entry in errored:
         assert entry["title"].startswith("Error: "), (entry["name"], entry["title"])
         assert entry["error_links"], entry["name"]
         assert all(link["exists"] for link in entry["error_links"]), entry["error_links"]
     links = _entry(site, "micro-availability-error")["error_links"]
     assert "#postcode" in {link["target"] for link in links}
+    exchange = {link["target"] for link in _entry(site, "micro-time-credits-error")["error_links"]}
+    assert exchange == {"#counterparty", "#direction", "#amount", "#reason"}
 
 
 def test_nothing_scrolls_sideways_at_320_px(site: Site) -> None:
@@ -198,6 +207,8 @@ def test_the_pages_say_what_they_hold(site: Site) -> None:
     wallet = html("micro-credentials")
     assert "Self-declared" in wallet and "Riverside Good Neighbours" in wallet
     assert "1.50 credits" in html("micro-time-credits")
+    assert "Your member number" in html("micro-time-credits")
+    assert "Propose an exchange" in html("micro-time-credits-empty")
     assert "Waiting for approval" not in html("micro-hours") and "Approved" in html("micro-hours")
     assert "Your wallet is empty" in html("micro-credentials-empty")
     assert "No tasks are waiting for your answer" in html("micro-offers-empty")

@@ -1,10 +1,13 @@
-"""The organisations' pages, in their empty, filled and error states, in headless Chromium:
+"""The organisations' pages (the dashboard, roles, the inbox, closing a role and the hours to
+approve), in their empty, filled and error states, in headless Chromium:
 axe-core (WCAG 2.2 AA) finds nothing, the Nu HTML Checker finds no errors, error summaries
 link to fields that exist, nothing scrolls sideways at 320 px, and screenshots of the
-dashboard, the role form's error state and the inbox go into docs/screenshots/ (org-*.png)."""
+dashboard, the role form's error state, the inbox and the hours to approve go into
+docs/screenshots/ (org-*.png)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +68,27 @@ def _inbox_ready(platform: Platform, token: str, org: str) -> bool:
     return answer.status_code == 200
 
 
+def _hours_logged(platform: Platform, volunteer: str, role: str) -> str | None:
+    """The volunteer logs 90 minutes for the role, once the availability service has heard
+    of it (by event); None until then."""
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    body = {"opportunity_id": role, "minutes": 90, "worked_on": yesterday, "note": "Two rounds"}
+    answer = requests.post(platform.base + "/api/v1/hours", json=body, timeout=10,
+                           headers={"Authorization": f"Bearer {volunteer}"})  # fmt: skip
+    return str(answer.json()["id"]) if answer.status_code == 201 else None
+
+
+def _hours_ready(platform: Platform, token: str, org: str) -> bool:
+    """The availability service learns of new members by event too."""
+    answer = requests.get(platform.base + "/api/v1/hours/pending", timeout=10,
+                          params={"organisation_id": org},
+                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    return answer.status_code == 200
+
+
 def build(platform: Platform) -> dict[str, str]:
-    """An organisation with a published role (with an application) and a draft, and an
-    empty second organisation, all of one owner."""
+    """An organisation with a published role (with an application and hours waiting for
+    approval) and a draft, and an empty second organisation, all of one owner."""
     owner = register(platform, OWNER, "organisation")
     register(platform, NEWCOMER, "organisation")
     volunteer = register(platform, VOLUNTEER, "volunteer")
@@ -88,10 +109,12 @@ def build(platform: Platform) -> dict[str, str]:
         return str(answer.json()["id"]) if answer.status_code == 201 else None
 
     application = wait_for(applied, timeout_s=60)
+    hours = wait_for(lambda: _hours_logged(platform, volunteer, role), timeout_s=60)
     for each in (org, empty):
         wait_for(lambda each=each: _inbox_ready(platform, owner, each), timeout_s=60)
+        wait_for(lambda each=each: _hours_ready(platform, owner, each), timeout_s=60)
     return {"org": org, "empty": empty, "role": role, "draft": draft,
-            "application": application}  # fmt: skip
+            "application": application, "hours": hours}  # fmt: skip
 
 
 def owner_pages(ids: dict[str, str]) -> list[dict[str, Any]]:
@@ -115,6 +138,14 @@ def owner_pages(ids: dict[str, str]) -> list[dict[str, Any]]:
         {"name": "org-application", "path": f"/manage/{org}/applications/{application}",
          "signed_in": True},
         {"name": "org-application-error", "path": f"/manage/{org}/applications/{application}",
+         "signed_in": True, "submit": True},
+        {"name": "org-role-close", "path": f"/manage/{org}/roles/{role}/close", "signed_in": True},
+        {"name": "org-hours", "path": f"/manage/{org}/hours", "signed_in": True,
+         "screenshot": True},
+        {"name": "org-hours-empty", "path": f"/manage/{empty}/hours", "signed_in": True},
+        {"name": "org-hours-reject", "path": f"/manage/{org}/hours/{ids['hours']}",
+         "signed_in": True},
+        {"name": "org-hours-reject-error", "path": f"/manage/{org}/hours/{ids['hours']}",
          "signed_in": True, "submit": True},
     ]  # fmt: skip
 
@@ -167,6 +198,7 @@ def test_error_states_have_a_summary_linked_to_fields(site: Site) -> None:
     expected = {
         "org-role-error": {"#title", "#commitment", "#minimum_age", "#closes_on-day"},
         "org-application-error": {"#decision"},
+        "org-hours-reject-error": {"#reason"},
         "org-register-error": {"#name", "#type", "#website"},
     }
     for name, targets in expected.items():
@@ -189,11 +221,21 @@ def test_pages_show_their_content(site: Site) -> None:
     empty = Path(_entry(site, "org-manage-empty")["html"]).read_text()
     assert "You are not a member of any organisation yet" in empty
     assert "I drive a van." in Path(_entry(site, "org-application")["html"]).read_text()
+    assert "Waiting for your approval: <strong>1</strong>" in dashboard
+    assert f'action="/manage/{site.ids["org"]}/roles/{site.ids["role"]}/pause"' in dashboard
+    hours = Path(_entry(site, "org-hours")["html"]).read_text()
+    assert "1 waiting for your approval" in hours and "1 hour 30 minutes" in hours
+    assert "Two rounds" in hours and "Role: Food share driver" in hours
+    assert "&lt;" not in dashboard and "&lt;" not in hours  # buttons' markup is not escaped
+    assert "No hours are waiting" in Path(_entry(site, "org-hours-empty")["html"]).read_text()
+    close = Path(_entry(site, "org-role-close")["html"]).read_text()
+    assert "Are you sure you want to close Food share driver?" in close
 
 
 def test_nothing_scrolls_sideways_at_320_px_and_screenshots_are_saved(site: Site) -> None:
     shot = [e for e in site.report if "overflow_320" in e]
-    assert {e["name"] for e in shot} == {"org-dashboard", "org-role-error", "org-inbox"}
+    assert {e["name"] for e in shot} == {"org-dashboard", "org-role-error", "org-inbox",
+                                         "org-hours"}  # fmt: skip
     assert {e["name"]: e["overflow_320"] for e in shot if e["overflow_320"] > 0} == {}, [
         e.get("wide_320") for e in shot
     ]

@@ -213,6 +213,8 @@ MICRO_ROWS: tuple[Row, ...] = (
     public("POST", "/api/v1/hours/record/verify", tenants=("self",), body=lambda o: {},
            note="Anyone may check a record's signature"),
     Row("GET", "/api/v1/hours/pending", EDITORS, query={"organisation_id": "{org}"}),
+    Row("GET", "/api/v1/hours/totals", EDITORS | allow(*STAFF), query={"organisation_id": "{org}"},
+        note="Numbers only: any approved Volunteer Centre's staff, for catchment reports"),
     Row("POST", "/api/v1/hours/<hours_id>/approve", EDITORS, "/api/v1/hours/{hours}/approve",
         fresh=fresh_hours),
     Row("POST", "/api/v1/hours/<hours_id>/reject", EDITORS, "/api/v1/hours/{hours}/reject",

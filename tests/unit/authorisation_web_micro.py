@@ -52,6 +52,7 @@ FORM_POSTS: dict[tuple[str, str, str], str] = {
         ("/microtasks/<task_id>/decline", "POST /api/v1/microtasks/<task_id>/decline"),
         ("/microtasks/<task_id>/withdraw", "POST /api/v1/microtasks/<task_id>/withdraw"),
         ("/account/hours", "POST /api/v1/hours"),
+        ("/account/time-credits", "POST /api/v1/timebank/exchanges"),
         ("/account/time-credits/exchanges/<exchange_id>/<action>",
          "POST /api/v1/timebank/exchanges/<exchange_id>/<action>"),
         (f"{ORG}/new", "POST /api/v1/microtasks"),

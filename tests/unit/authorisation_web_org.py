@@ -8,12 +8,14 @@ escalated application through the API, still get no organisation's inbox page.
 
 from __future__ import annotations
 
+from tests.unit.authorisation_micro import fresh_hours
 from tests.unit.authorisation_rows import EDITORS, SELF, SIGNED_IN, Row, allow
 from tests.unit.authorisation_web import SIGN_IN_FIRST
 
 MANAGE = "/manage/<org_id>"
 ROLE = f"{MANAGE}/roles/<role_id>"
 APPLICATION = f"{MANAGE}/applications/<application_id>"
+HOURS = f"{MANAGE}/hours/<hours_id>"
 
 ROWS: tuple[Row, ...] = (
     Row("GET", "/api/v1/organisations", allow(*SIGNED_IN), tenants=(SELF,),
@@ -35,6 +37,13 @@ ROWS: tuple[Row, ...] = (
     Row("GET", APPLICATION, EDITORS, "/manage/{org}/applications/{application}",
         service="gateway", status=SIGN_IN_FIRST,
         note="Not the Volunteer Centre it was escalated to: that is the centre's own page"),
+    Row("GET", f"{ROLE}/close", EDITORS, "/manage/{org}/roles/{role}/close", service="gateway",
+        status=SIGN_IN_FIRST, note="Asks before closing; closing is its form post"),
+    Row("GET", f"{MANAGE}/hours", EDITORS, "/manage/{org}/hours", service="gateway",
+        status=SIGN_IN_FIRST),
+    Row("GET", HOURS, EDITORS, "/manage/{org}/hours/{hours}", service="gateway",
+        status=SIGN_IN_FIRST, fresh=fresh_hours,
+        note="The page to reject hours still waiting for approval"),
 )  # fmt: skip
 
 FORM_POSTS: dict[tuple[str, str, str], str] = {
@@ -46,5 +55,9 @@ FORM_POSTS: dict[tuple[str, str, str], str] = {
         (f"{ROLE}/edit", "PATCH /api/v1/opportunities/<role_id>"),
         (f"{ROLE}/publish", "POST /api/v1/opportunities/<role_id>/publish"),
         (APPLICATION, "POST /api/v1/applications/<application_id>/<move>"),
+        (f"{ROLE}/pause", "POST /api/v1/opportunities/<role_id>/pause"),
+        (f"{ROLE}/reopen", "POST /api/v1/opportunities/<role_id>/publish"),
+        (f"{ROLE}/close", "POST /api/v1/opportunities/<role_id>/close"),
+        (HOURS, "POST /api/v1/hours/<hours_id>/approve (or /reject)"),
     )
 }

@@ -133,7 +133,8 @@ def reports() -> str | Response:
         return go
     found = _reports()
     return render_template("centres/reports.html", title="Catchment report", nav="centre",
-                           reports=found, percent=report.percent)  # fmt: skip
+                           reports=found, percent=report.percent,
+                           hours_text=report.hours_text)  # fmt: skip
 
 
 @bp.get("/centre/reports.csv")

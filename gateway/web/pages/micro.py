@@ -37,7 +37,7 @@ ROUTES: tuple[tuple[str, tuple[str, ...], Callable[..., Any]], ...] = (
     ("/microtasks/<task_id>/decline", POST, micro_tasks.decline),
     ("/microtasks/<task_id>/withdraw", POST, micro_tasks.withdraw),
     ("/account/hours", BOTH, micro_hours.hours),
-    ("/account/time-credits", GET, micro_hours.time_credits),
+    ("/account/time-credits", BOTH, micro_hours.time_credits),
     ("/account/time-credits/exchanges/<exchange_id>/<action>", POST, micro_hours.exchange),
     # -- the organisation's side
     (ORG, GET, micro_org.tasks),

@@ -1,9 +1,11 @@
 """Hours and time credits: logging hours given, the verified record of them, and the time
-credits they earned (balance, statement, and exchanges waiting for an answer)."""
+credits they earned (balance, statement, proposing an exchange with another member, and
+exchanges waiting for an answer)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from flask import abort, redirect, request
@@ -19,6 +21,21 @@ FIELD_IDS = {"booking_id": "source", "opportunity_id": "source", "minutes": "min
 LABELS = {"source": "what the hours were for", "minutes": "the minutes given",
           "worked_on": "the date"}  # fmt: skip
 EXCHANGE_ACTIONS = ("confirm", "decline", "cancel")
+EXCHANGE_FIELDS = ("counterparty", "direction", "amount", "reason")
+# API field -> the exchange form's input id (the error summary links to it).
+EXCHANGE_IDS = {"counterparty_id": "counterparty", "direction": "direction",
+                "amount": "amount", "reason": "reason"}  # fmt: skip
+# What to do, for an empty field or a schema message that does not say it plainly.
+EXCHANGE_MESSAGES = {
+    "counterparty": "Enter the other member's number",
+    "direction": "Select whether you pay them or ask them to pay you",
+    "amount": "Enter the hours as a number, like 1.5, or as hours and minutes, like 1:30",
+    "reason": "Enter what the exchange is for",
+}
+TERSE = ("Missing data", "Field may not be null", "Not a valid", "Must be one of", "Length must",
+         "Shorter than")  # fmt: skip
+HOURS_AND_MINUTES = re.compile(r"(\d{1,3}):([0-5]\d)")
+DECIMAL_HOURS = re.compile(r"\d{1,3}(?:\.\d{1,2})?|\.\d{1,2}")
 
 
 def hours() -> str | Response:
@@ -75,6 +92,15 @@ def _sources() -> list[dict[str, str]]:
 def time_credits() -> str | Response:
     if (go := sign_in_first()) is not None:
         return go
+    form = {name: request.form.get(name, "").strip() for name in EXCHANGE_FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answer = api().call("POST", "/api/v1/timebank/exchanges", body=_exchange_body(form))
+        if answer.ok:
+            return redirect("/account/time-credits?done=proposed", 303)
+        if answer.status != 422:
+            page(answer)  # any other refusal becomes its error page
+        errors = _exchange_errors(answer.errors() or {"counterparty_id": answer.detail}, form)
     statement = page(api().get("/api/v1/timebank/statement",
                                {"cursor": request.args.get("cursor"), "limit": 50}))  # fmt: skip
     exchanges = page(api().get("/api/v1/timebank/exchanges", {"status": "pending"}))
@@ -83,7 +109,40 @@ def time_credits() -> str | Response:
     return render(
         "time_credits.html", title="Your time credits", nav="microtasks", statement=statement,
         exchanges=exchanges.get("items", []), me=me, done=request.args.get("done"),
+        form=form, errors=errors, error_list=error_list(errors, {}),
     )  # fmt: skip
+
+
+def credit_hundredths(text: str) -> int | None:
+    """Hours typed as 1.5 or 1:30 in the API's unit, hundredths of a credit (one hour is
+    one credit); None when they cannot be read."""
+    text = text.strip()
+    if found := HOURS_AND_MINUTES.fullmatch(text):
+        return int(found.group(1)) * 100 + round(int(found.group(2)) * 100 / 60)
+    if DECIMAL_HOURS.fullmatch(text):
+        return round(float(text) * 100)
+    return None
+
+
+def _exchange_body(form: dict[str, str]) -> dict[str, Any]:
+    amount = credit_hundredths(form["amount"])
+    return {
+        "counterparty_id": form["counterparty"],
+        "direction": form["direction"] or None,
+        # What cannot be read is sent as typed, so the API names the field.
+        "amount": (form["amount"] or None) if amount is None else amount,
+        "reason": form["reason"],
+    }
+
+
+def _exchange_errors(found: dict[str, str], form: dict[str, str]) -> dict[str, str]:
+    """The API's messages on the form's fields, in the form's order; terse ones in words."""
+    out: dict[str, str] = {}
+    for name, message in found.items():
+        target = EXCHANGE_IDS.get(name, "counterparty")
+        terse = not form[target] or message.startswith(TERSE)
+        out.setdefault(target, EXCHANGE_MESSAGES[target] if terse else message)
+    return {name: out[name] for name in EXCHANGE_FIELDS if name in out}
 
 
 def exchange(exchange_id: str, action: str) -> Any:

@@ -1,4 +1,5 @@
-"""Organisations' pages: the dashboard, posting and editing roles, the applications inbox.
+"""Organisations' pages: the dashboard, posting, editing, pausing and closing roles, the
+applications inbox and the hours volunteers logged, to approve.
 
 Every page acts through the public API as the signed-in member, so the API decides who may
 do what; the pages only check that a role or application belongs to the organisation in
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from gateway.web.api import api
 from gateway.web.forms import error_list, page, sign_in_first
+from gateway.web.pages import organisations_hours as hours_pages
 from gateway.web.pages import organisations_inbox as inbox
 from gateway.web.pages import organisations_roles as roles
 from gateway.web.templating import signed_in_principal
@@ -36,8 +38,23 @@ ROLE_STATUSES = {  # status -> (heading, tag words, tag class): words, never col
     "draft": ("Drafts", "Draft", "govuk-tag--grey"),
     "published": ("Published", "Published", "govuk-tag--green"),
     "paused": ("Paused", "Paused", "govuk-tag--yellow"),
+    "expired": ("Past their closing date", "Closing date passed", "govuk-tag--grey"),
     "closed": ("Closed", "Closed", "govuk-tag--red"),
 }
+# What the dashboard says after a role's status changed, by its new status.
+MOVED = {
+    "published": "{title} is open again. It appears in search within a minute.",
+    "paused": (
+        "{title} is paused: it is out of search and takes no applications until you reopen it."
+    ),
+    "closed": (
+        "{title} is closed: it is out of search and takes no more applications. "
+        "Applications you already have stay in your inbox."
+    ),
+}
+# The role moves the dashboard's buttons make -> the API's action ("reopen" publishes again).
+MOVES = {"pause": "pause", "reopen": "publish"}
+CLOSABLE = ("published", "paused", "expired")
 INBOX_SIZE = 100  # the API's largest page; the inbox says when there are more
 
 
@@ -76,16 +93,23 @@ def register() -> str | Response:
 def dashboard(org_id: str) -> str | Response:
     if (go := sign_in_first()) is not None:
         return go
-    org = _organisation(org_id)
+    return _dashboard(_organisation(org_id), None)
+
+
+def _dashboard(org: dict[str, Any], refused: dict[str, str] | None) -> str:
+    org_id = org["id"]
     listed = _roles(org_id)
     applications = _inbox(org_id)
     found = inbox.rows(applications or [], {}, _now())
     stats = api().get("/api/v1/applications/stats", {"organisation_id": org_id})
+    waiting = hours_pages.pending(org_id)
     return render_template(
         "organisations/dashboard.html", title=org["name"], nav="manage", org=org,
         groups=_grouped(listed), statuses=ROLE_STATUSES, inbox_ready=applications is not None,
         counts=inbox.counts(found), stats=stats.body if stats.ok else None,
         registered=request.args.get("registered"), published=_published(listed),
+        moved=_moved(listed), refused=refused, closable=CLOSABLE,
+        hours_waiting=None if waiting is None else len(waiting),
     )  # fmt: skip
 
 
@@ -139,6 +163,69 @@ def publish(org_id: str, role_id: str) -> str | Response:
         page(answer)
     message = answer.detail or "The role was not published. Try again."
     return _preview(org, role, {"publish": message})
+
+
+@bp.post("/manage/<org_id>/roles/<role_id>/pause")
+def pause_role(org_id: str, role_id: str) -> str | Response:
+    return _move_role(org_id, role_id, "pause")
+
+
+@bp.post("/manage/<org_id>/roles/<role_id>/reopen")
+def reopen_role(org_id: str, role_id: str) -> str | Response:
+    return _move_role(org_id, role_id, "reopen")
+
+
+def _move_role(org_id: str, role_id: str, move: str) -> str | Response:
+    """Pause a published role, or reopen a paused one, from the dashboard's list."""
+    if (go := sign_in_first()) is not None:
+        return go
+    org = _organisation(org_id)
+    role = _role(org_id, role_id)
+    answer = api().call("POST", f"/api/v1/opportunities/{role_id}/{MOVES[move]}", body={})
+    if answer.ok:
+        return redirect(f"/manage/{org_id}?moved={role_id}", 303)
+    if answer.status not in {409, 422}:
+        page(answer)
+    # Refused as things stand (a closing date passed, say): say why, on the dashboard.
+    return _dashboard(org, {"title": role["title"], "detail": answer.detail})
+
+
+@bp.route("/manage/<org_id>/roles/<role_id>/close", methods=["GET", "POST"])
+def close_role(org_id: str, role_id: str) -> str | Response:
+    """Closing cannot be undone, so it is asked on a page of its own (no script needed)."""
+    if (go := sign_in_first()) is not None:
+        return go
+    org = _organisation(org_id)
+    role = _role(org_id, role_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answer = api().call("POST", f"/api/v1/opportunities/{role_id}/close", body={})
+        if answer.ok:
+            return redirect(f"/manage/{org_id}?moved={role_id}", 303)
+        if answer.status not in {409, 422}:
+            page(answer)
+        errors = {"close": answer.detail or "The role was not closed. Try again."}
+    return render_template(
+        "organisations/close.html", title=f"Close {role['title']}", nav="manage", org=org,
+        role=role, closable=role["status"] in CLOSABLE, errors=errors,
+        error_list=error_list(errors, {}),
+    )  # fmt: skip
+
+
+@bp.get("/manage/<org_id>/hours")
+def hours(org_id: str) -> str | Response:
+    if (go := sign_in_first()) is not None:
+        return go
+    org = _organisation(org_id)
+    return hours_pages.listing(org, hours_pages.names(_inbox(org_id) or []))
+
+
+@bp.route("/manage/<org_id>/hours/<hours_id>", methods=["GET", "POST"])
+def hours_answer(org_id: str, hours_id: str) -> str | Response:
+    if (go := sign_in_first()) is not None:
+        return go
+    org = _organisation(org_id)
+    return hours_pages.answer(org, hours_id, hours_pages.names(_inbox(org_id) or []))
 
 
 @bp.get("/manage/<org_id>/applications")
@@ -266,6 +353,14 @@ def _grouped(listed: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 def _published(listed: list[dict[str, Any]]) -> dict[str, Any] | None:
     wanted = request.args.get("published")
     return next((role for role in listed if role["id"] == wanted), None) if wanted else None
+
+
+def _moved(listed: list[dict[str, Any]]) -> str | None:
+    wanted = request.args.get("moved")
+    role = next((role for role in listed if role["id"] == wanted), None) if wanted else None
+    if role is None or role["status"] not in MOVED:
+        return None
+    return MOVED[role["status"]].format(title=role["title"])
 
 
 def _now() -> dt.datetime:

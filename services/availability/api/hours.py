@@ -1,5 +1,6 @@
-"""``/api/v1/hours``: hours given, logged by volunteers and approved by organisations, and
-a volunteer's verified record of them (JSON with a signature anyone can check here, or CSV).
+"""``/api/v1/hours``: hours given, logged by volunteers and approved by organisations, a
+volunteer's verified record of them (JSON with a signature anyone can check here, or CSV), and
+organisations' totals for reports (numbers only).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from marshmallow import ValidationError as SchemaError
 
 from services.availability.adapters.task_rows import as_utc
 from services.availability.service_layer import hours as use_cases
+from services.availability.service_layer import hours_totals
 from services.availability.service_layer.unit_of_work import clock
 from services.common.api import json_body, json_response, load, runtime
 from services.common.auth import require_principal
@@ -27,6 +29,7 @@ from services.common.openapi import operation
 bp = Blueprint("availability_hours", __name__, url_prefix="/api/v1/hours")
 TAGS = ("hours",)
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping or a plain dict
+MAX_TOTALS = 100  # organisations per totals call: a URL of ids stays well under 8 KB
 
 
 class ReportIn(Schema):
@@ -56,6 +59,16 @@ class PageQuery(Schema):
 
 class PendingQuery(PageQuery):
     organisation_id = fields.String(required=True)
+
+
+class TotalsQuery(Schema):
+    organisation_id = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_TOTALS),
+        error_messages={"required": "Give at least one organisation_id."},
+    )
+    since = fields.Date(load_default=None)
 
 
 class RecordQuery(Schema):
@@ -120,6 +133,28 @@ def pending() -> Response:
         runtime(), principal, page["organisation_id"], page["limit"], page["offset"]
     )
     return json_response({"items": [hours_view(r) for r in rows]})
+
+
+@bp.get("/totals")
+@operation(
+    summary="Organisations' hours, totalled (members, Volunteer Centre staff, admins)",
+    tags=TAGS,
+    query=TotalsQuery,
+    responses={200: None, 403: "Not allowed for an organisation asked", 422: "Invalid"},
+)
+def totals() -> Response:
+    principal = require_principal()
+    args: dict[str, Any] = request.args.to_dict()
+    if "organisation_id" in args:  # repeated: organisation_id=A&organisation_id=B
+        args["organisation_id"] = request.args.getlist("organisation_id")
+    query = load(TotalsQuery(), args)
+    found = hours_totals.totals(runtime(), principal, query["organisation_id"], query["since"])
+    items = [
+        {"organisation_id": t.organisation_id, "approved_minutes": t.approved_minutes,
+         "volunteers": t.volunteers, "pending_reports": t.pending_reports}
+        for t in found
+    ]  # fmt: skip
+    return json_response({"since": query["since"], "items": items})
 
 
 @bp.post("/<hours_id>/approve")

@@ -6,6 +6,7 @@ application escalated to its centre."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
+from gateway.web.pages import centres_report as report
 from tests.unit.authorisation_world import World
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
@@ -103,7 +105,34 @@ def test_the_report_counts_roles_and_replies_in_the_catchment(world: World) -> N
     text = world.client("cx").get("/centre/reports").get_data(as_text=True)
     assert "Volunteer Centre X" in text and "Organisation X" in text
     assert "Organisation Y" not in text  # Leeds is not in SE1
-    assert "Hours given are not included" in text
+    assert "Hours given are the hours these organisations approved" in text
+
+
+def test_the_report_and_its_csv_show_approved_hours_and_volunteers(world: World) -> None:
+    """X's role already has va's 90 approved minutes and 90 pending (authorisation_micro.py);
+    vb adds 45 approved and 30 rejected: 135 minutes (2 hours 15 minutes, 2.25) from 2
+    volunteers; pending and rejected minutes are not counted."""
+    org, role = world.tenant["X"]["org"], world.tenant["X"]["role"]
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    for minutes, decision in ((45, "approve"), (30, "reject")):
+        body = {"opportunity_id": role, "minutes": minutes, "worked_on": yesterday}
+        hours = world.ok("vb", "POST", "/api/v1/hours", json=body)["id"]
+        world.ok("ox", "POST", f"/api/v1/hours/{hours}/{decision}")
+    totals = world.ok("cx", "GET", "/api/v1/hours/totals", query_string={"organisation_id": org})
+    assert totals["items"][0]["approved_minutes"] == 135  # the fixture is as described
+    text = world.client("cx").get("/centre/reports").get_data(as_text=True)
+    card = text[text.index("<h4", text.index("By organisation")) :]
+    assert re.search(r"Hours given \(approved\)\s*</dt>\s*<dd[^>]*>\s*2 hours 15 minutes", card)
+    assert re.search(r"Volunteers with hours\s*</dt>\s*<dd[^>]*>\s*2\s*</dd>", card)
+    summary = text[: text.index("By organisation")]  # the centre's totals
+    assert re.search(r"Hours given \(approved\)\s*</dt>\s*<dd[^>]*>\s*2 hours 15 minutes",
+                     summary)  # fmt: skip
+    rows = list(csv.reader(io.StringIO(world.client("cx").get("/centre/reports.csv").text)))
+    assert rows[0][-2:] == ["Hours given (approved)", "Volunteers with hours"]
+    [x_row] = [row for row in rows if row[1] == "Organisation X"]
+    assert x_row[-2:] == ["2.25", "2"]
+    [total] = [row for row in rows if row[1] == "All organisations (total)"]
+    assert total[0] == "Volunteer Centre X" and total[-2:] == ["2.25", "2"]
 
 
 def test_the_report_downloads_as_csv_with_formulas_defused(world: World) -> None:
@@ -122,3 +151,16 @@ def test_the_report_downloads_as_csv_with_formulas_defused(world: World) -> None
         world.ok("ox", "PATCH", f"/api/v1/organisations/{owner_org}",
                  json={"name": "Organisation X"})  # fmt: skip
         world.pump()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words", "number"),
+    [(0, "0 hours", "0"), (1, "1 minute", "0.02"), (20, "20 minutes", "0.33"),
+     (60, "1 hour", "1"), (61, "1 hour 1 minute", "1.02"), (255, "4 hours 15 minutes", "4.25"),
+     (90_000, "1,500 hours", "1500"), (None, "Not available", "")],
+)  # fmt: skip
+def test_hours_read_as_words_on_the_page_and_as_numbers_in_the_csv(
+    minutes: int | None, words: str, number: str
+) -> None:
+    assert report.hours_text(minutes) == words
+    assert report.hours_number(minutes) == number

@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from gateway.embedded import DEFINITIONS
 from gateway.web.pages.micro_format import clock, credits, duration, parse_date, uk, when
+from gateway.web.pages.micro_hours import credit_hundredths
 from services.common.auth import issue_token
 from services.common.service import runtime_of
 
@@ -306,3 +307,75 @@ def test_an_exchange_waiting_for_me_is_answered_on_the_statement_page(site: Site
     assert refused.status_code in (303, 403, 404)  # the proposer may not confirm their own
     unknown = form_post(me, "/account/hours", action.replace("decline", "steal"), {})
     assert unknown.status_code == 404
+
+
+# -- proposing a time-credit exchange --------------------------------------------------------
+
+CREDITS = "/account/time-credits"
+
+
+def test_a_member_proposes_an_exchange_with_their_number(site: Site) -> None:
+    me, other = site.client("me"), site.client("other")
+    page = me.get(CREDITS).get_data(as_text=True)
+    assert f'Your member number: <strong class="govuk-!-text-break-word">{site.ids["me"]}' in page
+    form = {"counterparty": site.ids["other"], "direction": "request", "amount": "1:30",
+            "reason": "A lift to the hospital"}  # fmt: skip
+    done = form_post(me, CREDITS, CREDITS, form)
+    assert (done.status_code, done.headers["Location"]) == (303, f"{CREDITS}?done=proposed")
+    [asked] = other.get("/api/v1/timebank/exchanges").get_json()["items"]
+    assert (asked["amount"], asked["payer_id"], asked["payee_id"], asked["reason"]) == (
+        150, site.ids["other"], site.ids["me"], "A lift to the hospital")  # fmt: skip
+    shown = me.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Your exchange is proposed" in shown and "You receive 1.50 credits" in shown
+    assert "Waiting for" in shown and "The other member" in shown
+    paying = {**form, "direction": "pay", "amount": "0.25", "reason": "Thanks"}
+    assert form_post(me, CREDITS, CREDITS, paying).status_code == 303
+    mine = me.get("/api/v1/timebank/exchanges").get_json()["items"]
+    assert {(e["amount"], e["payer_id"]) for e in mine} == {
+        (150, site.ids["other"]), (25, site.ids["me"])}  # fmt: skip
+
+
+def test_the_exchange_form_puts_each_problem_on_its_field(site: Site) -> None:
+    me = site.client("me")
+    empty = form_post(me, CREDITS, CREDITS, {})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "There is a problem" in text
+    targets = ("counterparty", "direction", "amount", "reason")
+    for target in targets:
+        assert f'href="#{target}"' in text and f'id="{target}"' in text, target
+    links = [text.index(f'href="#{target}"') for target in targets]
+    assert links == sorted(links)  # in the form's order
+    for message in ("Enter the other member&#39;s number",
+                    "Select whether you pay them or ask them to pay you",
+                    "Enter the hours as a number, like 1.5, or as hours and minutes, like 1:30",
+                    "Enter what the exchange is for"):  # fmt: skip
+        assert message in text, message
+    myself = {"counterparty": site.ids["me"], "direction": "pay", "amount": "lots",
+              "reason": "Gardening"}  # fmt: skip
+    refused = form_post(me, CREDITS, CREDITS, myself).get_data(as_text=True)
+    assert 'href="#amount"' in refused and 'value="lots"' in refused  # kept as typed
+    myself["amount"] = "2"
+    refused = form_post(me, CREDITS, CREDITS, myself).get_data(as_text=True)
+    assert "An exchange needs another member." in refused and 'href="#counterparty"' in refused
+    assert 'value="Gardening"' in refused
+    assert me.get("/api/v1/timebank/exchanges").get_json()["items"] == []
+
+
+def test_the_exchange_form_needs_an_account_and_the_pages_token(site: Site) -> None:
+    anonymous = site.app.test_client()
+    found = anonymous.get(CREDITS)
+    assert found.status_code == 303 and found.headers["Location"].startswith("/sign-in")
+    posted = anonymous.post(CREDITS, data={"counterparty": "x"}, headers=SAME_ORIGIN)
+    assert posted.status_code in (303, 400)
+    forged = site.client("me").post(CREDITS, data={"counterparty": "x"}, headers=SAME_ORIGIN)
+    assert forged.status_code == 400
+    assert site.client("me").get("/api/v1/timebank/exchanges").get_json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "hundredths"),
+    [("1.5", 150), ("1:30", 150), ("0:20", 33), ("2", 200), (".25", 25), (" 3 ", 300),
+     ("1,5", None), ("lots", None), ("", None), ("1:75", None), ("-1", None)],
+)  # fmt: skip
+def test_hours_typed_as_credits(typed: str, hundredths: int | None) -> None:
+    assert credit_hundredths(typed) == hundredths

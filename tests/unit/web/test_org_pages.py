@@ -1,110 +1,24 @@
 """Organisations' pages through the gateway's test client: registering, posting, previewing
-and publishing a role, the inbox with its waiting times, and answering an application."""
+and publishing a role, pausing, reopening and closing it, the inbox with its waiting times,
+answering an application, and approving or rejecting the hours volunteers logged."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
-from gateway.embedded import DEFINITIONS
 from gateway.web.pages.organisations_inbox import Waiting, waiting
-from services.common.auth import issue_token
 from services.common.envelope import utcnow
-from services.common.service import runtime_of
-
-ORG = {"name": "Riverside Food Bank", "type": "charity", "postcode": "SE1 7AE"}
-ROLE_FORM = {
-    "title": "Befriending volunteer", "summary": "Weekly chats with an older neighbour.",
-    "description": "Visit an older person once a week.\n\nTea and a chat.",
-    "commitment": "regular", "sessions": ["MondayMorning"], "postcodes": "SE1 7AE",
-    "minimum_age": "16", "places": "3", "causes": ["OlderPeople"], "skills": ["Communication"],
-    "closes_on-day": "31", "closes_on-month": "3", "closes_on-year": str(dt.date.today().year + 1),
-}  # fmt: skip
-
-
-@dataclass
-class Site:
-    app: Flask
-
-    def client(self, account: str, kind: str = "organisation") -> FlaskClient:
-        client = self.app.test_client()
-        token = issue_token(self.app.config["VMP_AUTH_SECRET"], account,
-                            email_verified=True, account_type=kind)  # fmt: skip
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        return client
-
-    def pump(self) -> None:
-        """Relay every outbox and run every consumer (the tests run no background threads)."""
-        apps = self.app.extensions["platform"].apps
-        runtimes = {name: runtime_of(app) for name, app in apps.items()}
-        relays = [runtime.relay() for runtime in runtimes.values()]
-        consumers = [
-            runtimes[d.name].consumer(spec)
-            for d in DEFINITIONS
-            for spec in d.consumer_specs(runtimes[d.name])
-        ]
-        while sum(r.publish_pending() for r in relays) + sum(c.run_once(0) for c in consumers):
-            pass
-
-    def clock(self, service: str, moment: dt.datetime | None) -> None:
-        extensions = runtime_of(self.app.extensions["platform"].apps[service]).extensions
-        if moment is None:
-            extensions.pop("clock", None)
-        else:
-            extensions["clock"] = lambda: moment
-
-
-@pytest.fixture
-def site(platform_app: Flask) -> Iterator[Site]:
-    yield Site(platform_app)
-
-
-def _post(client: FlaskClient, path: str, data: dict[str, Any]) -> TestResponse:
-    page = client.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None, page[:500]
-    return client.post(path, data={**data, "csrf_token": token.group(1)})
-
-
-def _registered(site: Site, owner: FlaskClient) -> str:
-    response = _post(owner, "/manage/organisations/new", ORG)
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    found = re.fullmatch(r"/manage/([^/?]+)\?registered=1", response.headers["Location"])
-    assert found is not None
-    site.pump()
-    return found.group(1)
-
-
-def _published_role(site: Site, owner: FlaskClient, org: str) -> str:
-    response = _post(owner, f"/manage/{org}/roles/new", ROLE_FORM)
-    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
-    role = response.headers["Location"].split("/")[4]
-    page = owner.get(f"/manage/{org}/roles/{role}/preview").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None
-    done = owner.post(f"/manage/{org}/roles/{role}/publish", data={"csrf_token": token.group(1)})
-    assert done.status_code == 303, done.get_data(as_text=True)[:2000]
-    assert done.headers["Location"] == f"/manage/{org}?published={role}"
-    site.pump()
-    return role
-
-
-def _apply(site: Site, role: str, volunteer: str = "volunteer-1") -> str:
-    client = site.client(volunteer, "volunteer")
-    body = {"opportunity_id": role, "message": "I can help on Mondays."}
-    answer = client.post("/api/v1/applications", json=body)
-    assert answer.status_code == 201, answer.get_json()
-    site.pump()
-    application: str = answer.get_json()["id"]
-    return application
+from tests.unit.web.org_site import (
+    ROLE_FORM,
+    Site,
+    apply,
+    post,
+    post_from,
+    published_role,
+    registered,
+)
 
 
 def test_manage_needs_an_account_and_lists_my_organisations(site: Site) -> None:
@@ -114,14 +28,14 @@ def test_manage_needs_an_account_and_lists_my_organisations(site: Site) -> None:
     owner = site.client("owner-1")
     empty = owner.get("/manage").get_data(as_text=True)
     assert "You are not a member of any organisation yet" in empty
-    org = _registered(site, owner)
+    org = registered(site, owner)
     listed = owner.get("/manage").get_data(as_text=True)
     assert f'href="/manage/{org}"' in listed and "Riverside Food Bank" in listed
 
 
 def test_registering_an_organisation_names_wrong_fields(site: Site) -> None:
     owner = site.client("owner-1")
-    refused = _post(owner, "/manage/organisations/new", {"name": "", "postcode": "SE1"})
+    refused = post(owner, "/manage/organisations/new", {"name": "", "postcode": "SE1"})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "There is a problem" in body
     for field in ("name", "type"):
@@ -132,17 +46,18 @@ def test_registering_an_organisation_names_wrong_fields(site: Site) -> None:
 
 def test_an_organisation_posts_previews_and_publishes_a_role(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
+    org = registered(site, owner)
     dashboard = owner.get(f"/manage/{org}?registered=1").get_data(as_text=True)
     assert "Riverside Food Bank is registered" in dashboard and "No roles yet" in dashboard
-    response = _post(owner, f"/manage/{org}/roles/new", ROLE_FORM)
+    assert "&lt;p" not in dashboard  # the banner is markup, not escaped text
+    response = post(owner, f"/manage/{org}/roles/new", ROLE_FORM)
     preview_path = response.headers["Location"]
     role = preview_path.split("/")[4]
     preview = owner.get(preview_path).get_data(as_text=True)
     assert "Draft: not published yet" in preview and "Befriending volunteer" in preview
     assert "Monday morning" in preview and "Older People" in preview
     assert f'action="/manage/{org}/roles/{role}/publish"' in preview
-    role = _published_role(site, owner, org)
+    role = published_role(site, owner, org)
     after = owner.get(f"/manage/{org}?published={role}").get_data(as_text=True)
     assert "Befriending volunteer is published" in after and "Published (1)" in after
     public = site.app.test_client().get(f"/api/v1/opportunities/{role}").get_json()
@@ -152,10 +67,10 @@ def test_an_organisation_posts_previews_and_publishes_a_role(site: Site) -> None
 
 def test_the_role_form_puts_the_apis_messages_on_its_fields(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
+    org = registered(site, owner)
     bad = {**ROLE_FORM, "title": "", "commitment": "", "postcodes": "SE1 7AE, ZZ9 9ZZ",
            "minimum_age": "sixteen", "closes_on-day": "31", "closes_on-month": "2"}  # fmt: skip
-    refused = _post(owner, f"/manage/{org}/roles/new", bad)
+    refused = post(owner, f"/manage/{org}/roles/new", bad)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "There is a problem" in body
     assert "Enter a title for the role" in body
@@ -170,11 +85,11 @@ def test_the_role_form_puts_the_apis_messages_on_its_fields(site: Site) -> None:
     assert 'value="SE1 7AE, ZZ9 9ZZ"' in body  # what they typed stays
     # Postcodes are looked up once the rest is valid.
     typo = {**ROLE_FORM, "postcodes": "SE1 7AE, ZZ9 9ZZ"}
-    unknown = _post(owner, f"/manage/{org}/roles/new", typo)
+    unknown = post(owner, f"/manage/{org}/roles/new", typo)
     body = unknown.get_data(as_text=True)
     assert "Postcode ZZ9 9ZZ: Enter a real UK postcode" in body
     assert 'href="#postcodes"' in body and 'id="postcodes"' in body
-    nowhere = _post(owner, f"/manage/{org}/roles/new", {**ROLE_FORM, "postcodes": ""})
+    nowhere = post(owner, f"/manage/{org}/roles/new", {**ROLE_FORM, "postcodes": ""})
     assert "Add at least one location" in nowhere.get_data(as_text=True)
     listed = site.app.test_client().get(f"/api/v1/organisations/{org}/opportunities")
     assert listed.get_json()["items"] == []
@@ -182,39 +97,39 @@ def test_the_role_form_puts_the_apis_messages_on_its_fields(site: Site) -> None:
 
 def test_editing_a_role_keeps_it_and_changes_it(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
-    role = _published_role(site, owner, org)
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
     form = owner.get(f"/manage/{org}/roles/{role}/edit").get_data(as_text=True)
     assert 'value="Befriending volunteer"' in form and 'value="31"' in form
     # Lists with something ticked are open; the others are folded away.
     assert '<details id="causes-details" class="govuk-details" open>' in form
     assert '<details id="accessibility-details" class="govuk-details">' in form
     assert "Causes (1 chosen)" in form
-    changed = _post(owner, f"/manage/{org}/roles/{role}/edit", {**ROLE_FORM, "places": "5"})
+    changed = post(owner, f"/manage/{org}/roles/{role}/edit", {**ROLE_FORM, "places": "5"})
     assert changed.status_code == 303
     assert site.app.test_client().get(f"/api/v1/opportunities/{role}").get_json()["places"] == 5
 
 
 def test_other_organisations_cannot_see_or_post(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
-    role = _published_role(site, owner, org)
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
     stranger = site.client("owner-2")
     for path in (f"/manage/{org}", f"/manage/{org}/roles/new", f"/manage/{org}/applications",
                  f"/manage/{org}/roles/{role}/edit"):  # fmt: skip
         assert stranger.get(path).status_code == 403, path
-    other = _registered(site, stranger)
+    other = registered(site, stranger)
     assert stranger.get(f"/manage/{other}/roles/{role}/preview").status_code == 404
 
 
 def test_the_inbox_shows_overdue_applications_first_and_the_owner_accepts(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
-    role = _published_role(site, owner, org)
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
     site.clock("volunteers", utcnow() - dt.timedelta(days=12))
-    old = _apply(site, role, "volunteer-old")
+    old = apply(site, role, "volunteer-old")
     site.clock("volunteers", None)
-    new = _apply(site, role, "volunteer-new")
+    new = apply(site, role, "volunteer-new")
     inbox = owner.get(f"/manage/{org}/applications").get_data(as_text=True)
     assert "2 waiting for your reply, 1 of them overdue" in inbox
     assert "Overdue: waiting 12 days" in inbox and "Waiting since today" in inbox
@@ -223,9 +138,9 @@ def test_the_inbox_shows_overdue_applications_first_and_the_owner_accepts(site: 
     assert "1 overdue" in dashboard
     page = owner.get(f"/manage/{org}/applications/{new}").get_data(as_text=True)
     assert "I can help on Mondays." in page and "Befriending volunteer" in page
-    refused = _post(owner, f"/manage/{org}/applications/{new}", {})
+    refused = post(owner, f"/manage/{org}/applications/{new}", {})
     assert 'href="#decision"' in refused.get_data(as_text=True)
-    done = _post(owner, f"/manage/{org}/applications/{new}", {"decision": "accept"})
+    done = post(owner, f"/manage/{org}/applications/{new}", {"decision": "accept"})
     assert done.status_code == 303
     assert done.headers["Location"] == f"/manage/{org}/applications?answered={new}"
     found = site.client("volunteer-new", "volunteer").get(f"/api/v1/applications/{new}")
@@ -234,9 +149,9 @@ def test_the_inbox_shows_overdue_applications_first_and_the_owner_accepts(site: 
 
 def test_declining_sends_the_optional_reason(site: Site) -> None:
     owner = site.client("owner-1")
-    org = _registered(site, owner)
-    application = _apply(site, _published_role(site, owner, org))
-    done = _post(owner, f"/manage/{org}/applications/{application}",
+    org = registered(site, owner)
+    application = apply(site, published_role(site, owner, org))
+    done = post(owner, f"/manage/{org}/applications/{application}",
                  {"decision": "decline", "reason": "The places are filled."})  # fmt: skip
     assert done.status_code == 303
     found = site.client("volunteer-1", "volunteer").get(f"/api/v1/applications/{application}")
@@ -257,3 +172,75 @@ def test_waiting_times_in_words(status: str, days_ago: int, words: str | None) -
     assert (found.words if isinstance(found, Waiting) else None) == words
     if found is not None:
         assert found.overdue == (days_ago > 10)
+
+
+# -- pausing, reopening and closing a role ---------------------------------------------------
+
+
+def _status(site: Site, role: str) -> str:
+    status: str = site.app.test_client().get(f"/api/v1/opportunities/{role}").get_json()["status"]
+    return status
+
+
+def test_a_role_is_paused_reopened_and_closed_after_confirming(site: Site) -> None:
+    owner = site.client("owner-1")
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
+    dashboard = f"/manage/{org}"
+    shown = owner.get(dashboard).get_data(as_text=True)
+    assert f'action="/manage/{org}/roles/{role}/pause"' in shown
+    # The button names its role for screen readers (markup, not escaped text).
+    assert 'Pause<span class="govuk-visually-hidden"> Befriending volunteer</span>' in shown
+    paused = post_from(owner, dashboard, f"/manage/{org}/roles/{role}/pause", {})
+    assert (paused.status_code, paused.headers["Location"]) == (303, f"/manage/{org}?moved={role}")
+    assert _status(site, role) == "paused"
+    shown = owner.get(paused.headers["Location"]).get_data(as_text=True)
+    assert ('<p class="govuk-notification-banner__heading">Befriending volunteer is paused: it is '
+            "out of search") in shown  # fmt: skip
+    assert "Paused (1)" in shown and f'action="/manage/{org}/roles/{role}/reopen"' in shown
+    reopened = post_from(owner, dashboard, f"/manage/{org}/roles/{role}/reopen", {})
+    assert reopened.status_code == 303 and _status(site, role) == "published"
+    assert "Befriending volunteer is open again" in owner.get(
+        reopened.headers["Location"]).get_data(as_text=True)  # fmt: skip
+    close_page = f"/manage/{org}/roles/{role}/close"
+    asked = owner.get(close_page).get_data(as_text=True)
+    assert "Are you sure you want to close Befriending volunteer?" in asked
+    assert "You cannot reopen a closed role" in asked and _status(site, role) == "published"
+    closed = post(owner, close_page, {})
+    assert (closed.status_code, closed.headers["Location"]) == (303, f"/manage/{org}?moved={role}")
+    assert _status(site, role) == "closed"
+    after = owner.get(closed.headers["Location"]).get_data(as_text=True)
+    assert "Befriending volunteer is closed" in after and "Closed (1)" in after
+    assert f"/roles/{role}/pause" not in after and f"/roles/{role}/close" not in after
+    assert "This role is already closed" in owner.get(close_page).get_data(as_text=True)
+
+
+def test_a_move_the_role_cannot_make_is_explained_on_the_dashboard(site: Site) -> None:
+    owner = site.client("owner-1")
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
+    assert post(owner, f"/manage/{org}/roles/{role}/close", {}).status_code == 303
+    # A page opened before the role was closed still offers to pause it.
+    refused = post_from(owner, f"/manage/{org}/roles/new", f"/manage/{org}/roles/{role}/pause",
+                         {})  # fmt: skip
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Befriending volunteer was not changed" in text
+    assert "A closed role cannot be paused." in text and _status(site, role) == "closed"
+
+
+def test_others_cannot_pause_or_close_a_role(site: Site) -> None:
+    owner = site.client("owner-1")
+    org = registered(site, owner)
+    role = published_role(site, owner, org)
+    stranger = site.client("owner-2")
+    assert stranger.get(f"/manage/{org}/roles/{role}/close").status_code == 403
+    own_page = "/manage/organisations/new"  # any page of theirs, for a CSRF token
+    for move in ("pause", "reopen", "close"):
+        action = f"/manage/{org}/roles/{role}/{move}"
+        assert post_from(stranger, own_page, action, {}).status_code == 403, move
+    volunteer = site.client("volunteer-1", "volunteer")
+    assert volunteer.get(f"/manage/{org}/roles/{role}/close").status_code == 403
+    assert _status(site, role) == "published"
+
+
+# -- hours to approve ------------------------------------------------------------------------
