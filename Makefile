@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps browser-deps assets \
-        lint bench test test-unit test-contract test-integration test-e2e clean
+        lint audit bench test test-unit test-contract test-integration test-e2e clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -65,6 +65,9 @@ infra-down: install ## Stop the engines started by infra-up
 
 run-scaled: install data infra-up ## Run every service as its own process on Kafka + Elasticsearch + PostgreSQL
 	$(PY) -m deploy.scaled
+
+audit: install ## pip-audit of the installed packages against deploy/pip-audit-ignore.toml (needs PyPI's JSON API)
+	$(PY) -m deploy.dependency_audit
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .

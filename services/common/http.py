@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.common import metrics
+from services.common.api import check_body
 from services.common.auth import resolve_secret
 from services.common.config import Config
 from services.common.openapi import build_openapi
@@ -40,6 +41,8 @@ def create_service_app(
     openapi: Callable[[Flask], dict[str, Any]] | None = None,
 ) -> Flask:
     app = Flask(f"services.{name}")
+    # Werkzeug answers 413 (a problem, see problems._http_detail) from the Content-Length
+    # alone, before reading the body.
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["VMP"] = config
     app.config["VMP_AUTH_SECRET"] = resolve_secret(config)
@@ -57,6 +60,9 @@ def _install_request_hooks(app: Flask, service: str) -> None:
     def _start() -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         g.started = time.perf_counter()
+
+    # After _start, so a refused body still gets a request id and is counted.
+    app.before_request(check_body)
 
     @app.after_request
     def _finish(response: Response) -> Response:

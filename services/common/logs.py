@@ -9,10 +9,40 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from typing import Any
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+# Defence in depth. No code should log these, but text we do not write can carry them: a
+# database error quotes its statement's parameters, an HTTP error its URL's query string.
+# Applied to each value before it is serialised, so JSON escapes are never cut in half.
+_REDACTIONS = (
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"\beyJ[\w-]*\.[\w-]+\.[\w-]*"), "[token]"),  # a JWT (access tokens)
+    (re.compile(r"vmp_live_[\w-]+"), "vmp_live_[key]"),  # partner API keys (gateway.partners)
+    (re.compile(r"(?i)\b(bearer\s+)[\w.~+/-]+=*"), r"\1[token]"),
+    (re.compile(r"(?i)\b((?:password|token|api_key|secret)=)[^&\s\"']+"), r"\1[redacted]"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with email addresses, tokens, keys and secret query parameters masked."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {str(k): _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_scrubbed(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(str(value))
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,7 +64,7 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return json.dumps(_scrubbed(entry))
 
 
 def _request_id() -> str | None:

@@ -31,6 +31,13 @@ from services.search.domain.query import (
 COMMITMENTS = ("one_off", "regular", "flexible", "micro")
 MAX_QUERY_CHARS = 200
 MAX_CODES = 30
+# Control characters (tab and line breaks aside), lone surrogates and the two
+# non-characters: no one types them, and XML 1.0 cannot carry them, so a feed echoing the
+# search words would fail to render (a 500) rather than refuse them (a 422).
+_UNPRINTABLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff"
+PRINTABLE = validate.Regexp(
+    f"^[^{_UNPRINTABLE}]*$", error="Remove the control characters from this value."
+)
 
 
 class CodeList(fields.Field):
@@ -66,7 +73,7 @@ class SearchParams(Schema):
     class Meta:
         unknown = EXCLUDE  # checked by hand below, so tracking parameters (utm_*) pass
 
-    postcode = fields.String(validate=validate.Length(min=2, max=10))
+    postcode = fields.String(validate=[validate.Length(min=2, max=10), PRINTABLE])
     lat = fields.Float(allow_nan=False)
     lon = fields.Float(allow_nan=False)
     radius_km = fields.Float(
@@ -77,9 +84,13 @@ class SearchParams(Schema):
         ),
     )
     q = fields.String(
-        validate=validate.Length(
-            max=MAX_QUERY_CHARS, error=f"Keep the search words under {MAX_QUERY_CHARS} characters."
-        )
+        validate=[
+            validate.Length(
+                max=MAX_QUERY_CHARS,
+                error=f"Keep the search words under {MAX_QUERY_CHARS} characters.",
+            ),
+            PRINTABLE,
+        ]
     )
     causes = CodeList("causes")
     skills = CodeList("skills")
@@ -87,7 +98,7 @@ class SearchParams(Schema):
     exclude_requirements = CodeList("requirements")
     available = CodeList("session_times")
     commitment = CodeList(choices=COMMITMENTS)
-    organisation = fields.String(validate=validate.Length(max=40 * 20))
+    organisation = fields.String(validate=[validate.Length(max=40 * 20), PRINTABLE])
     remote = fields.Enum(RemoteMode, by_value=True, load_default=RemoteMode.INCLUDE)
     age = fields.Integer(strict=False, validate=validate.Range(min=0, max=120))
     starts_before = fields.Date()
@@ -98,7 +109,7 @@ class SearchParams(Schema):
         load_default=20,
         validate=validate.Range(min=1, max=MAX_PER_PAGE, error="Must be between 1 and 50."),
     )
-    cursor = fields.String(validate=validate.Length(max=2000))
+    cursor = fields.String(validate=[validate.Length(max=2000), PRINTABLE])
 
     @pre_load
     def _no_unknown(self, data: Any, **_kw: Any) -> Any:
@@ -130,5 +141,5 @@ class SearchParams(Schema):
 
 
 class SuggestParams(Schema):
-    q = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=100), PRINTABLE])
     limit = fields.Integer(load_default=8, validate=validate.Range(min=1, max=20))
