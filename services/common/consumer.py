@@ -24,6 +24,7 @@ from schemas.registry import Registry, SchemaError
 from services.common import metrics
 from services.common.deadletter import DeadLetterWriter
 from services.common.envelope import Event, decode, utcnow
+from services.common.errors import is_transient
 from services.common.eventlog.port import EventLog, Record, Subscription
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,10 @@ class ConsumerRunner:
             try:
                 return self._count(record, self._apply(event, handler))
             except Exception as exc:
+                if attempts > len(self.retry_delays) and is_transient(exc):
+                    # An outage, not a bad message: nothing of this batch is committed, so
+                    # run() reads it again once the dependency is back. Nothing is lost.
+                    raise
                 if attempts > len(self.retry_delays):
                     log.warning(
                         "handler failed %d times; dead-lettering",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from services.common.deadletter import DEAD_LETTER_TOPIC
 from services.common.dlq import dead_letters, replay
 from services.common.envelope import Event, encode
 from services.common.eventlog import EventLog, OutMessage, Record
+from services.search.adapters.index.port import IndexUnavailable
 from tests.support import organisation_envelope, sink_metadata, wait_for
 
 TOPIC = "organisations"
@@ -175,6 +177,43 @@ def test_replayed_dead_letters_are_processed_once_fixed(event_log: EventLog, sin
     fixed = _runner(event_log, sink, fail_names=set())
     _run_until(fixed, lambda: len(_rows(sink)) >= 1)
     assert _rows(sink) == [(poison["event_id"], poison["key"])]
+
+
+def test_an_outage_is_read_again_later_never_dead_lettered(event_log: EventLog, sink) -> None:
+    """The search node down for longer than the retries: run() keeps the batch uncommitted
+    and reads it again once the dependency is back; nothing goes to the dead letters."""
+    _setup(event_log)
+    engine, _processed, table = sink
+    envelopes = [organisation_envelope() for _ in range(3)]
+    key = str(uuid.uuid4())
+    event_log.publish([OutMessage(TOPIC, key, encode(e)) for e in envelopes])
+    down = threading.Event()
+    down.set()
+    calls: list[str] = []
+
+    def handle(session, event: Event) -> None:
+        calls.append(event.event_id)
+        if down.is_set():
+            raise IndexUnavailable("the search node is not answering")
+        session.execute(table.insert().values(event_id=event.event_id, organisation_id=event.key))
+
+    spec = ConsumerSpec(group="g-outage", handlers={TOPIC: {"OrganisationRegistered": handle}})
+    runner = ConsumerRunner(spec=spec, event_log=event_log, registry=load_registry(),
+                            session_factory=db.make_session_factory(engine),
+                            processed_table=sink[1], service="search",
+                            retry_delays=(0.01, 0.01))  # fmt: skip
+    stop = threading.Event()
+    worker = threading.Thread(target=runner.run, args=(stop, 0.2))
+    worker.start()
+    try:
+        wait_for(lambda: len(calls) >= 6, timeout_s=60)  # two rounds of three attempts at least
+        down.clear()  # the node is back
+        wait_for(lambda: len(_rows(sink)) >= 3, timeout_s=60)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert sorted(r[0] for r in _rows(sink)) == sorted(e["event_id"] for e in envelopes)
+    assert dead_letters(event_log, TOPIC) == []
 
 
 def test_the_log_answers_ping(event_log: EventLog) -> None:

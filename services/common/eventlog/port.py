@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from services.common.errors import Unavailable
 
-class EventLogUnavailable(RuntimeError):
+
+class EventLogUnavailable(Unavailable):
     """The log cannot be reached or did not acknowledge a write in time."""
 
 

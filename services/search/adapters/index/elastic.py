@@ -197,8 +197,9 @@ class ElasticsearchIndex:
         """
         for attempt in (1, 2):
             try:
-                with self._unavailable():
-                    return self.client.search(index=self.alias, body=body)
+                return self.client.search(index=self.alias, body=body)
+            except (ConnectionError, ConnectionTimeout) as exc:
+                raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
             except ApiError as exc:
                 gone = isinstance(exc, NotFoundError) or exc.meta.status == 503
                 if attempt == 1 and gone:
@@ -210,11 +211,17 @@ class ElasticsearchIndex:
 
     @contextlib.contextmanager
     def _unavailable(self) -> Iterator[None]:
-        """Connection failures become the port's IndexUnavailable; other errors pass."""
+        """Connection failures and the cluster's own failures (5xx, 429: overloaded) become
+        the port's IndexUnavailable, so the indexer waits for the node rather than
+        dead-lettering roles; errors in what we sent (other 4xx) pass."""
         try:
             yield
         except (ConnectionError, ConnectionTimeout) as exc:
             raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
+        except ApiError as exc:
+            if exc.meta.status >= 500 or exc.meta.status == 429:
+                raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
+            raise
 
 
 def _hit(raw: dict[str, Any], origin: GeoPoint | None) -> Hit:

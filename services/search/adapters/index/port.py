@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from services.common.errors import Unavailable
 from services.search.domain.documents import RoleDocument, SearchPage
 from services.search.domain.query import SearchQuery
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(Unavailable):
     """The index cannot be reached."""
 
 
