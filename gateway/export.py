@@ -18,6 +18,7 @@ from flask import Blueprint, json
 from werkzeug.wrappers import Response
 
 from services.common.envelope import isoformat, utcnow
+from services.common.openapi import PROBLEM_RESPONSE
 
 # The services holding data about people, and where each answers for its part. Every service
 # is here or in NOTHING_HELD (a test checks): a new service must decide which.
@@ -38,7 +39,9 @@ OPERATION: dict[str, Any] = {
         "tags": ["data rights"],
         "responses": {
             "200": {"description": "The export", "content": {"application/json": {}}},
-            "401": {"description": "Not signed in"},
+            "401": {**PROBLEM_RESPONSE, "description": "Not signed in"},
+            # A service's refusal is passed on as it came, e.g. 404 for an erased account.
+            "default": PROBLEM_RESPONSE,
         },
     }
 }

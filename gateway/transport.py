@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import requests
 from flask import Flask
@@ -44,7 +45,9 @@ class InProcessTransport:
 
     def forward(self, service: str, path: str, environ: Mapping[str, Any], body: bytes) -> Response:
         inner = dict(environ)
-        inner["PATH_INFO"] = path
+        # WSGI carries the path as bytes-as-Latin-1 text; ``path`` is decoded text (an
+        # emoji in an id), so it goes back to that form or the service cannot read it.
+        inner["PATH_INFO"] = path.encode("utf-8").decode("latin-1")
         inner["SCRIPT_NAME"] = ""
         inner["wsgi.input"] = io.BytesIO(body)
         inner["CONTENT_LENGTH"] = str(len(body))
@@ -60,7 +63,9 @@ class HttpTransport:
         self.session = requests.Session()
 
     def forward(self, service: str, path: str, environ: Mapping[str, Any], body: bytes) -> Response:
-        url = self.urls[service] + path
+        # Quoted again: a decoded "%3F" or "#" must stay part of the path, not start a
+        # query or a fragment at the service.
+        url = self.urls[service] + quote(path, safe="/:@!$&'()*+,;=-._~")
         query = environ.get("QUERY_STRING")
         try:
             upstream = self.session.request(

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROBLEM_SCHEMA = {
@@ -28,7 +28,29 @@ PROBLEM_SCHEMA = {
         "errors": {"type": "object", "additionalProperties": {"type": "array"}},
     },
 }
+# Every operation's ``default`` response: any other status is an RFC 9457 problem.
+PROBLEM_RESPONSE: dict[str, Any] = {
+    "description": "An error, as RFC 9457 problem details",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_LISTINGS: dict[tuple[type[Schema], str], type[Schema]] = {}
+
+
+def listing(item: type[Schema], name: str | None = None, **extra: fields.Field) -> type[Schema]:
+    """The schema of a ``{"items": [...]}`` answer, for ``responses=``.
+
+    Declaring the item schema itself would tell clients the body *is* one item. The same item
+    schema always gives the same class (apispec names components after classes, and two
+    different classes under one name would clash); ``name`` tells apart listings of one item
+    schema that carry different ``extra`` fields.
+    """
+    key = (item, name or f"{item.__name__.removesuffix('Out')}List")
+    if key not in _LISTINGS:
+        declared: dict[str, fields.Field | type] = {"items": fields.List(fields.Nested(item))}
+        declared.update(extra)
+        _LISTINGS[key] = Schema.from_dict(declared, name=key[1])  # type: ignore[arg-type]
+    return _LISTINGS[key]
 
 
 def operation(
@@ -70,7 +92,28 @@ def build_openapi(app: Flask, *, title: str, version: str = "1.0.0") -> dict[str
             if method not in ("HEAD", "OPTIONS")
         }
         spec.path(path=path, operations=ops)
-    return spec.to_dict()
+    return _escape_patterns(spec.to_dict())
+
+
+# Characters a ``pattern`` must not carry literally: lone surrogates are not Unicode, so the
+# document would not be valid JSON text for strict parsers (schemathesis could not generate
+# from it at all), and control characters are invisible to whoever reads the document.
+_UNWRITABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_patterns(node: Any) -> Any:
+    """Write such characters in every ``pattern`` as ``\\uXXXX`` escapes, which mean the same
+    to Python's ``re`` (where the schema came from) and to the ECMA-262 regexes of JSON Schema."""
+    if isinstance(node, dict):
+        return {
+            key: _UNWRITABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+            if key == "pattern" and isinstance(value, str)
+            else _escape_patterns(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_escape_patterns(item) for item in node]
+    return node
 
 
 def _operation_for(view: Callable[..., Any], path_args: set[str] | frozenset[str]) -> dict:
@@ -109,12 +152,7 @@ def _responses(declared: Mapping[int, Any]) -> dict[str, Any]:
         elif schema is not None:
             entry["content"] = {"application/json": {"schema": schema}}
         out[str(status)] = entry
-    out["default"] = {
-        "description": "An error, as RFC 9457 problem details",
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
+    out["default"] = PROBLEM_RESPONSE
     return out
 
 

@@ -127,7 +127,10 @@ def replace() -> Response:
 )
 def change() -> Response:
     principal = require_principal()
-    changes = load(AvailabilityIn(), json_body(), partial=True)
+    # Only the top-level fields are optional: ``partial=True`` would reach into each window too
+    # and let one without its start or end through to the domain.
+    schema = AvailabilityIn()
+    changes = load(schema, json_body(), partial=tuple(schema.fields))
     return json_response(use_cases.change(runtime(), principal.account_id, changes))
 
 

@@ -25,7 +25,7 @@ from services.availability.service_layer import microtasks as use_cases
 from services.availability.service_layer import offers
 from services.common.api import json_body, json_response, load, runtime
 from services.common.auth import require_principal
-from services.common.openapi import operation
+from services.common.openapi import listing, operation
 
 bp = Blueprint("availability_microtasks", __name__, url_prefix="/api/v1/microtasks")
 TAGS = ("micro-tasks",)
@@ -77,14 +77,31 @@ class TaskIn(Schema):
 
 
 class TaskOut(Schema):
+    """What ``task_view`` answers; the fields after ``accepted_count`` go to coordinators only."""
+
     id = fields.String()
     organisation_id = fields.String()
     task_type = fields.String()
+    task_type_label = fields.String()
     title = fields.String()
-    status = fields.String()
+    description = fields.String()
+    remote = fields.Boolean()
+    postcode = fields.String(allow_none=True)
     starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    duration_minutes = fields.Integer()
+    needs = fields.List(fields.Dict())
+    min_age = fields.Integer()
+    status = fields.String()
     volunteers_needed = fields.Integer()
     accepted_count = fields.Integer()
+    person_ref = fields.String(allow_none=True)
+    offers_per_round = fields.Integer(allow_none=True)
+    offer_minutes = fields.Integer(allow_none=True)
+    round = fields.Integer()
+    next_round_at = fields.DateTime(allow_none=True)
+    posted_at = fields.DateTime()
+    created_by = fields.String()
 
 
 class ListQuery(Schema):
@@ -171,7 +188,7 @@ def post() -> Response:
     summary="An organisation's micro-tasks",
     tags=TAGS,
     query=ListQuery,
-    responses={200: TaskOut, 403: "Not a member of the organisation"},
+    responses={200: listing(TaskOut), 403: "Not a member of the organisation"},
 )
 def index() -> Response:
     principal = require_principal()

@@ -19,7 +19,7 @@ from services.availability.domain.ledger import Exchange, Limits, Owner
 from services.availability.service_layer import ledger as use_cases
 from services.common.api import json_body, json_response, load, runtime
 from services.common.auth import require_principal
-from services.common.openapi import operation
+from services.common.openapi import listing, operation
 
 bp = Blueprint("availability_timebank", __name__, url_prefix="/api/v1/timebank")
 TAGS = ("time credits",)
@@ -34,7 +34,10 @@ def _amount() -> fields.Integer:
 
 class PageQuery(Schema):
     cursor = fields.Integer(
-        load_default=None, metadata={"description": "next_cursor of the previous page."}
+        load_default=None,
+        # An entry id is a database integer; a larger one used to overflow the query (500).
+        validate=validate.Range(min=0, max=2**63 - 1),
+        metadata={"description": "next_cursor of the previous page."},
     )
     limit = fields.Integer(load_default=use_cases.STATEMENT_PAGE, validate=validate.Range(1, 200))
 
@@ -46,6 +49,8 @@ class LedgerAccountOut(Schema):
     balance = fields.Integer()
     lower_limit = fields.Integer(allow_none=True)
     upper_limit = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
 
 
 class EntryOut(Schema):
@@ -123,6 +128,7 @@ class ExchangeOut(Schema):
     transaction_id = fields.String(allow_none=True)
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
+    decided_by = fields.String(allow_none=True)
 
 
 class ExchangesQuery(Schema):
@@ -262,7 +268,7 @@ def spend() -> Response:
     summary="Exchanges you proposed or were asked to confirm, newest first",
     tags=TAGS,
     query=ExchangesQuery,
-    responses={200: ExchangeOut},
+    responses={200: listing(ExchangeOut)},
 )
 def exchanges() -> Response:
     principal = require_principal(verified=False)

@@ -29,7 +29,9 @@ KIND = "VolunteeringRole"
 class ChangesQuery(Schema):
     afterTimestamp = fields.Integer(  # RPDE's parameter names
         load_default=None,
-        validate=validate.Range(min=0),
+        # A change number is a database integer: larger ones can name no change, and used to
+        # overflow the query (500).
+        validate=validate.Range(min=0, max=2**63 - 1),
         metadata={"description": "`modified` of the last item read (a change number)"},
     )
     afterId = fields.String(
@@ -57,6 +59,7 @@ class ChangesOut(Schema):
     items = fields.List(fields.Nested(ChangeOut))
     next = fields.String()
     license = fields.String()
+    rights = fields.String(metadata={"description": "Attribution the licences ask for"})
 
 
 @bp.get("/dataset.jsonld")

@@ -10,6 +10,9 @@ from services.opportunities.api.common import load
 from services.opportunities.domain import details as d
 from services.opportunities.domain.opportunity import REASON_MAX, Opportunity
 
+# Far above any real role, and below what a database integer holds (2**63 overflowed: 500).
+MAX_PLACES = 100_000
+
 _CODE = validate.Regexp(r"^[A-Za-z][A-Za-z0-9]*$", error="Not a code.")
 _TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use 24-hour HH:MM.")
 
@@ -70,7 +73,9 @@ class OpportunityIn(Schema):
     remote = fields.Boolean(load_default=False)
     minimum_age = fields.Integer(load_default=None, validate=validate.Range(0, 120), strict=True)
     maximum_age = fields.Integer(load_default=None, validate=validate.Range(0, 120), strict=True)
-    places = fields.Integer(load_default=None, validate=validate.Range(min=1), strict=True)
+    places = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=MAX_PLACES), strict=True
+    )
     starts_on = fields.Date(load_default=None)
     ends_on = fields.Date(load_default=None)
     closes_on = fields.Date(load_default=None)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.common.api import load, runtime
+from services.common.api import json_body, load, runtime
 from services.common.auth import require_principal
 from services.common.openapi import operation
 from services.common.problems import TYPE_BASE, Problem, problem_response
@@ -88,6 +88,19 @@ class ApplicationOut(Schema):
     )  # fmt: skip
 
 
+class SimilarRoleOut(Schema):
+    id = fields.String()
+    title = fields.String()
+
+
+class ApplicationDetailOut(ApplicationOut):
+    escalated = fields.Boolean()
+    similar_roles = fields.List(
+        fields.Nested(SimilarRoleOut),
+        metadata={"description": "To the volunteer only, once escalated: roles like this one"},
+    )
+
+
 class ApplicationList(Schema):
     items = fields.List(fields.Nested(ApplicationOut))
     page = fields.Integer()
@@ -112,7 +125,7 @@ def _not_allowed(exc: use_cases.NotAllowed) -> Response:
 
 
 def _body(schema: Schema) -> dict[str, Any]:
-    return load(schema, request.get_json(silent=True) or {})
+    return load(schema, json_body())
 
 
 def _view(application: Application) -> dict[str, Any]:
@@ -212,7 +225,7 @@ def stats() -> Response:
 
 
 @bp.get("/<application_id>")
-@operation(summary="One application", tags=("applications",), responses={200: ApplicationOut})
+@operation(summary="One application", tags=("applications",), responses={200: ApplicationDetailOut})
 def show(application_id: str) -> Response:
     principal = require_principal(verified=False)
     service = runtime()

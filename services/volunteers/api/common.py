@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -11,7 +12,23 @@ from flask import Response, current_app, request
 from services.common.api import json_body, json_response, load, runtime
 from services.common.config import SCALED
 
-__all__ = ["client_ip", "form_or_json", "json_body", "json_response", "load", "runtime"]
+__all__ = [
+    "client_ip",
+    "form_or_json",
+    "iso_utc",
+    "json_body",
+    "json_response",
+    "load",
+    "runtime",
+]
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """An RFC 3339 timestamp with its offset. SQLite hands back naive datetimes for values
+    stored in UTC, and a timestamp without an offset is not a ``date-time`` in the OpenAPI
+    document (nor unambiguous to a client)."""
+    aware = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    return aware.isoformat()
 
 
 def form_or_json() -> Any:

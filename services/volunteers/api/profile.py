@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from services.common.api import json_body
 from services.common.auth import require_principal
 from services.common.envelope import utcnow
 from services.common.geo.postcodes import UnknownPostcode
@@ -91,7 +92,7 @@ def show() -> Response:
 def change() -> Response:
     principal = require_principal(verified=False)
     try:
-        changes: dict[str, Any] = ProfileIn().load(request.get_json(silent=True) or {})
+        changes: dict[str, Any] = ProfileIn().load(json_body())
     except ValidationError as exc:
         raise InvalidInput(flatten_errors(exc.messages)) from exc
     runtime = _runtime()

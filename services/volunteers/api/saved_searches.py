@@ -15,9 +15,10 @@ from flask import Blueprint, Response, request
 from marshmallow import Schema, fields, validate
 
 from services.common.auth import require_principal
-from services.common.openapi import operation
+from services.common.openapi import listing, operation
 from services.volunteers.api.common import (
     html_page,
+    iso_utc,
     json_body,
     json_response,
     load,
@@ -67,8 +68,8 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
         "params": row["params"],
         "frequency": row["frequency"],
         "search_url": use_cases.search_url(runtime(), row["params"]),
-        "created_at": row["created_at"].isoformat(),
-        "updated_at": row["updated_at"].isoformat(),
+        "created_at": iso_utc(row["created_at"]),
+        "updated_at": iso_utc(row["updated_at"]),
     }
 
 
@@ -88,7 +89,7 @@ def create() -> Response:
 
 
 @bp.get("")
-@operation(summary="Your saved searches", tags=TAGS, responses={200: SavedSearchOut})
+@operation(summary="Your saved searches", tags=TAGS, responses={200: listing(SavedSearchOut)})
 def index() -> Response:
     principal = require_principal(verified=False)
     rows = use_cases.list_for(runtime(), principal.account_id)

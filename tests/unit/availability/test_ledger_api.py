@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from services.availability.service_layer.ledger_consumer import ledger_spec
@@ -18,6 +19,7 @@ from services.common.envelope import new_envelope
 from services.common.eventlog.port import OutMessage
 from services.common.runtime import ServiceRuntime
 from tests.unit.availability.conftest import Orgs, bearer
+from tests.unit.hostile.conformance import assert_documented
 
 API = "/api/v1/timebank"
 # Made when the module is imported, which in a full run can be well over the usual 15
@@ -142,6 +144,28 @@ def test_an_exchange_moves_credits_once_the_other_member_confirms(
     assert proposed["payer_id"] == "va" and proposed["proposed_by"] == "va"
     again = client.post(f"{API}/exchanges/{exchange}/confirm", headers=VB)
     assert again.status_code == 409 and balance(client, VB) == 150
+
+
+def test_statement_and_exchange_answers_are_as_documented(app: Flask, client: FlaskClient) -> None:
+    # Found by schemathesis: accounts' created_at and updated_at and exchanges' decided_by were
+    # sent but not declared, and the list of exchanges was documented as one exchange.
+    statement = client.get(f"{API}/statement", headers=VA)
+    assert {"created_at", "updated_at"} <= set(statement.json["account"])
+    assert_documented(app, "GET", f"{API}/statement", statement)
+    body = {"counterparty_id": "vb", "direction": "pay", "amount": 150, "reason": "Gardening"}
+    proposed = client.post(f"{API}/exchanges", json=body, headers=VA)
+    assert proposed.json["decided_by"] is None
+    assert_documented(app, "POST", f"{API}/exchanges", proposed)
+    listed = client.get(f"{API}/exchanges", headers=VB)
+    assert [e["id"] for e in listed.json["items"]] == [proposed.json["id"]]
+    assert_documented(app, "GET", f"{API}/exchanges", listed)
+
+
+def test_a_cursor_beyond_a_database_integer_is_refused(client: FlaskClient) -> None:
+    # Found by schemathesis: it overflowed the query (500).
+    response = client.get(f"{API}/statement?cursor={2**63}", headers=VA)
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"cursor"}
 
 
 def test_asking_to_be_paid_makes_the_other_member_the_payer(

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from services.availability.service_layer.offers import advance
 from services.common.runtime import ServiceRuntime
 from tests.unit.availability.conftest import NOW, Clock, Orgs, bearer
 from tests.unit.availability.helpers import add_volunteer, outbox_events
+from tests.unit.hostile.conformance import assert_documented
 
 # Nearest first from SE1 7PB: 0.0, 0.59, 0.81, 1.54, 2.22, 2.51 km.
 PLACES = ["SE1 7PB", "SW1A 2AA", "WC2N 5DU", "SW1A 1AA", "SE1 9SG", "EC1A 1BB"]
@@ -77,6 +79,17 @@ def test_posting_is_for_members_and_checked(client: FlaskClient, orgs: Orgs) -> 
         "/api/v1/microtasks", json=task_body(org_id, postcode="ZZ9 9ZZ"), headers=bearer("coord-1")
     )
     assert unknown.status_code == 422 and "postcode" in unknown.get_json()["errors"]
+
+
+def test_an_organisations_list_is_as_documented(
+    app: Flask, client: FlaskClient, orgs: Orgs
+) -> None:
+    # Found by schemathesis: the list was documented as one task.
+    org_id = orgs.create("coord-1")
+    task = post(client, org_id)
+    listed = client.get(f"/api/v1/microtasks?organisation_id={org_id}", headers=bearer("coord-1"))
+    assert [t["id"] for t in listed.get_json()["items"]] == [task["id"]]
+    assert_documented(app, "GET", "/api/v1/microtasks", listed)
 
 
 def test_offered_to_the_nearest_three_and_first_to_accept_wins(

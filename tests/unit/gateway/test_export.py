@@ -20,6 +20,7 @@ from services.common.auth import issue_token
 from services.common.config import Config
 from services.common.service import runtime_of
 from services.volunteers.domain.passwords import Passwords
+from tests.unit.hostile.conformance import assert_documented
 from tests.unit.volunteers.test_accounts_support import FAST, PASSWORD
 
 EMAIL, NAME = "ada.export@example.org", "Ada Export"
@@ -76,6 +77,17 @@ def test_the_export_needs_a_token_and_passes_the_refusal_on(platform_app: Flask)
     assert response.get_json()["detail"] == "Sign in to do this."
     forged = {"Authorization": "Bearer not-a-token"}
     assert platform_app.test_client().get("/api/v1/me/export", headers=forged).status_code == 401
+
+
+def test_a_refusal_passed_on_is_documented(platform_app: Flask) -> None:
+    # Found by schemathesis: a token for an account that is not there (say, erased) gets the
+    # volunteers service's 404, which the document did not allow for.
+    token = issue_token(platform_app.config["VMP_AUTH_SECRET"], "no-such-account")
+    headers = {"Authorization": f"Bearer {token}"}
+    response = platform_app.test_client().get("/api/v1/me/export", headers=headers)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert_documented(platform_app, "GET", "/api/v1/me/export", response)
 
 
 def test_every_service_either_exports_or_holds_nothing_about_people() -> None:

@@ -79,3 +79,11 @@ def test_routing_table() -> None:
     assert resolve_ops("search", "readyz").path == "/readyz"
     assert resolve_ops("search", "admin") is None
     assert set(API_ROUTES.values()) == set(SERVICES)
+
+
+def test_a_path_beyond_latin_1_reaches_the_service(platform_app: Flask) -> None:
+    """Found by schemathesis: the in-process transport passed the decoded path on as it
+    was, and the service failed to read it (500)."""
+    response = platform_app.test_client().get("/api/v1/organisations/%F0%9F%99%82")  # an emoji
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"

@@ -22,6 +22,7 @@ from services.common.envelope import new_envelope
 from services.common.eventlog.port import OutMessage
 from services.volunteers.definition import SERVICE
 from tests.unit.conftest import POSTCODES
+from tests.unit.hostile.conformance import assert_documented
 
 EXAMPLE = Path(__file__).parents[3] / "schemas/examples/opportunities/1/opportunity-published.json"
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -241,3 +242,18 @@ def test_the_organisation_sees_who_applied_and_nobody_else_does(app: Flask) -> N
     mine = world.client(account).get("/api/v1/applications").get_json()["items"]
     assert all("applicant" not in item for item in mine)
     assert world.client("stranger").get(f"/api/v1/applications/{application}").status_code == 404
+
+
+def test_one_application_is_as_documented(app: Flask) -> None:
+    # Found by schemathesis: "escalated" and "similar_roles" were sent but not declared.
+    # Imported here: test_escalations imports this module's World.
+    from tests.unit.volunteers.test_escalations import escalated_world
+
+    world, ids = escalated_world(app)
+    fresh = world.apply("vol-3").get_json()["id"]
+    path = "/api/v1/applications/{application_id}"
+    for who, application_id, escalated in (("vol-1", ids["first"], True), ("vol-3", fresh, False)):
+        shown = world.client(who).get(path.format(application_id=application_id))
+        assert shown.get_json()["escalated"] is escalated
+        assert ("similar_roles" in shown.get_json()) is escalated
+        assert_documented(app, "GET", path, shown)

@@ -64,3 +64,12 @@ def test_suggestions_rank_nearby_matching_roles_and_say_why(app: Flask) -> None:
     assert reasons[0].endswith("km away") and "Older People" in reasons
     assert "Monday mornings" in reasons
     assert found[0]["unmet_requirements"] == ["DBSCheck"]
+
+
+def test_a_body_that_is_not_json_is_a_400_not_read_as_empty(app: Flask) -> None:  # noqa: F811
+    """It was read as {} and answered with a misleading 422 about missing fields."""
+    me = World(app).client("vol-1")
+    for path, method in (("/api/v1/me/profile", me.patch), ("/api/v1/applications", me.post)):
+        answer = method(path, data=b'{"postcode": "SE1', content_type="application/json")
+        assert answer.status_code == 400, (path, answer.get_json())
+        assert answer.content_type == "application/problem+json"

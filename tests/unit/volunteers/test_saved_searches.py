@@ -16,6 +16,7 @@ from services.common.eventlog.port import OutMessage
 from services.volunteers.adapters.saved_search_tables import alert_items
 from services.volunteers.definition import DIGEST_JOB, SERVICE
 from services.volunteers.service_layer.alerts import ALERTS_GROUP
+from tests.unit.hostile.conformance import assert_documented
 from tests.unit.volunteers.test_accounts_support import Accounts, build_accounts
 from tests.unit.volunteers.test_applications import World
 
@@ -113,6 +114,17 @@ def test_save_list_change_and_delete(accounts: Accounts) -> None:
     text = json.dumps(events)
     for secret in ("jane@example.org", "Jane Doe", "Befriending near work"):
         assert secret not in text
+
+
+def test_the_list_and_its_timestamps_are_as_documented(accounts: Accounts) -> None:
+    # Found by schemathesis: the list was documented as one saved search, and the times left
+    # SQLite without their offset, which is not an RFC 3339 date-time.
+    headers = jane(accounts)
+    save(accounts, headers)
+    listed = accounts.client.get("/api/v1/saved-searches", headers=headers)
+    [item] = listed.get_json()["items"]
+    assert item["created_at"] == item["updated_at"] == "2026-12-01T09:00:00+00:00"
+    assert_documented(accounts.app, "GET", "/api/v1/saved-searches", listed)
 
 
 @pytest.mark.parametrize(
