@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help install data run run-scaled infra-up infra-down fetch-engines system-deps browser-deps assets \
-        lint audit bench test test-unit test-contract test-integration test-e2e clean
+        lint audit bench soak test test-unit test-contract test-integration test-e2e clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -94,6 +94,10 @@ bench: install data system-deps ## Benchmarks at Do-it scale (both adapters side
 	$(PY) -m bench.candidates --volunteers 100000 --tasks 200
 	$(PY) -m bench.relay_throughput --events 20000
 	$(PY) -m bench.report
+
+soak: install data system-deps browser-deps ## Longer hostile-input and fault runs: schemathesis at 300 requests per operation, a 60 s Elasticsearch outage, reindex under load
+	VMP_FUZZ_EXAMPLES=300 $(BIN)/pytest tests/unit/hostile $(PYTEST_ARGS)
+	VMP_FAULT_OUTAGE_S=60 $(BIN)/pytest tests/integration/test_search_outage.py tests/integration/test_reindex_under_load.py tests/integration/test_outbox_faults.py $(PYTEST_ARGS)
 
 clean: ## Remove local state (databases, logs); keeps downloads and the virtualenv
 	cd var/data 2>/dev/null && rm -f eventlog.sqlite* search-index.sqlite* opportunities.sqlite* volunteers.sqlite* availability.sqlite* search.sqlite*; rm -rf .run

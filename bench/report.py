@@ -47,6 +47,18 @@ def figures(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def search_runs() -> dict[str, Any] | None:
+    """Every ``search_scale*.json`` (a run per size, say) as one, sizes in order."""
+    runs = [json.loads(p.read_text()) for p in sorted(_results.glob("search_scale*.json"))]
+    if not runs:
+        return None
+    results = sorted((r | {"when": run["when"], "queries": run["args"]["queries"]}
+                      for run in runs for r in run["results"]),
+                     key=lambda r: (r["size"], r["adapter"]))  # fmt: skip
+    return {"when": max(run["when"] for run in runs), "args": runs[-1]["args"],
+            "results": results}  # fmt: skip
+
+
 def machine() -> list[tuple[str, str]]:
     cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())  # fmt: skip
@@ -81,19 +93,19 @@ def search_section(scale: dict[str, Any]) -> str:
     for r in scale["results"]:
         raw = r.get("raw_es_ms", {})
         rows.append([
-            r["adapter"], f"{r['size']:,}", f"{r['load_per_s']:,}/s",
+            r["adapter"], f"{r['size']:,}", r.get("queries", "-"), f"{r['load_per_s']:,}/s",
             r["gateway_ms"]["p50"], r["gateway_ms"]["p95"], r["gateway_ms"]["p99"],
             raw.get("p95", "-"), r.get("overhead_p95", "-"), r["searches_per_s"],
             r["trivial_per_s"], r["gateway_rss_mb"], r.get("elasticsearch_rss_mb", "-"),
         ])  # fmt: skip
-    header = ["Adapter", "Roles", "Bulk load", "p50 ms", "p95 ms", "p99 ms", "Raw ES p95 ms",
-              "Gateway / raw p95", "Searches/s", "Trivial req/s", "Gateway RSS MB",
+    header = ["Adapter", "Roles", "Timed queries", "Bulk load", "p50 ms", "p95 ms", "p99 ms",
+              "Raw ES p95 ms", "Gateway / raw p95", "Searches/s", "Trivial req/s", "Gateway RSS MB",
               "ES RSS MB"]  # fmt: skip
     args = scale["args"]
     return (
-        f"Measured {scale['when']}: {args['queries']} timed queries per run after "
-        f"{args['warm']} untimed, one at a time; throughput with locust, {args['users']} "
-        f"users for {args['rate_seconds']} s.\n\n" + table(header, rows) + "\n\n"
+        f"Last measured {scale['when']}. Timed queries one at a time after a tenth as many "
+        f"untimed; throughput with locust, {args['users']} users for {args['rate_seconds']} s; "
+        "the gateway under gunicorn, 2 workers x 4 threads.\n\n" + table(header, rows) + "\n\n"
         "![p95 latency against corpus size](benchmarks/latency.png)\n"
     )
 
@@ -126,7 +138,7 @@ def latency_chart(scale: dict[str, Any]) -> None:
 def targets() -> list[list[Any]]:
     """(target, measured, met) for each of issue 8's targets that has a figure."""
     rows: list[list[Any]] = []
-    scale = figures("search_scale")
+    scale = search_runs()
 
     def add(name: str, limit: float, value: float | None, unit: str,
             better: Callable[[float, float], bool] = lambda v, lim: v <= lim) -> None:  # fmt: skip
@@ -175,7 +187,7 @@ def render() -> str:
         "## Targets (issue 8)\n",
         table(["Target", "Limit", "Measured", "Met"], targets()) + "\n",
     ]  # fmt: skip
-    scale = figures("search_scale")
+    scale = search_runs()
     if scale:
         latency_chart(scale)
         parts += ["## Search, side by side\n", search_section(scale)]
