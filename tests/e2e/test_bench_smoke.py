@@ -37,6 +37,7 @@ def test_the_search_benchmark_runs_on_both_adapters_and_reports(
         assert 0 < run_["gateway_ms"]["p50"] <= run_["gateway_ms"]["p95"]
         assert run_["searches_per_s"] > 0 and run_["trivial_per_s"] > 0
         assert run_["failed_searches"] == 0 and run_["failed_trivial"] == 0
+        assert run_["failed_timed"] == 0
     raw = figures[1]["raw_es_ms"]
     assert raw["n"] == QUERIES and raw["p95"] > 0
     assert figures[1]["overhead_p95"] == round(figures[1]["gateway_ms"]["p95"] / raw["p95"], 2)
