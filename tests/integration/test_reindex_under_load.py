@@ -23,8 +23,8 @@ from gateway.demo import load_demo
 from services.common.config import Config
 from services.common.service import runtime_of
 from services.opportunities.demo import demo_dataset
-from services.search.definition import SERVICE as SEARCH
 from services.search.service_layer.reindex import in_process_fetcher, reindex, service_token
+from tests.unit.search.test_demo_and_reindex import drain
 
 POSTCODES = Path(__file__).resolve().parents[2] / "var" / "data" / "postcodes.sqlite"
 TODAY = dt.date.today()
@@ -52,17 +52,6 @@ def platform_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fla
     if request.param == "elasticsearch":
         index.client.indices.delete(index=f"{index.alias}*", ignore_unavailable=True)
     app.extensions["platform"].shutdown()
-
-
-def drain(app: Flask) -> None:
-    platform = app.extensions["platform"]
-    relay = runtime_of(platform.apps["opportunities"]).relay()
-    search = runtime_of(platform.apps["search"])
-    indexer = search.consumer(SEARCH.consumer_specs(search)[0])
-    while relay.publish_pending():
-        pass
-    while indexer.run_once(1.0):
-        pass
 
 
 @pytest.mark.elasticsearch

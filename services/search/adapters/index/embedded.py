@@ -160,6 +160,18 @@ class SqliteSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchPage:
         conn = self._conn()
+        # One read transaction: a rebuild committing between ranking the candidates and
+        # reading the page's documents would otherwise leave rowids that no longer exist
+        # (found by tests/integration/test_reindex_under_load.py). WAL keeps the snapshot.
+        if conn.in_transaction:  # inside this thread's own write: already consistent
+            return self._search(conn, query)
+        conn.execute("BEGIN")
+        try:
+            return self._search(conn, query)
+        finally:
+            conn.rollback()  # nothing was written; ends the snapshot
+
+    def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchPage:
         match = None
         if query.terms:
             words = self._words.get(conn)
