@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ import requests
 from rich.console import Console
 from rich.progress import Progress, track
 
-from bench import corpus, search_queries
+from bench import corpus, results, search_queries
 from deploy.engines.process import rss_bytes
 from services.common.geo.paths import default_db_path
 
@@ -114,7 +113,7 @@ def _up(base: str, proc: subprocess.Popen) -> bool:
 def latencies(
     base: str, queries: Sequence[dict[str, str]], warm: int, budget_s: float
 ) -> tuple[list[float], int]:
-    """Milliseconds per query, one at a time over one kept-alive connection, and how many
+    """Seconds per query, one at a time over one kept-alive connection, and how many
     failed (an error or gunicorn's 30 s timeout, timed as what they cost). Stops once
     ``budget_s`` is spent: an adapter at seconds per query would otherwise run for hours."""
     session = requests.Session()
@@ -126,7 +125,7 @@ def latencies(
             ok = session.get(f"{base}/api/v1/search", params=query, timeout=35).status_code == 200
         except requests.RequestException:
             ok = False
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
         failed += not ok
         if n >= warm:
             timings.append(elapsed)
@@ -153,7 +152,7 @@ def raw_latencies(es_url: str, alias: str, queries: Sequence[dict[str, str]],
         started = time.perf_counter()
         client.search(index=alias, body=body)
         if n >= warm:
-            timings.append((time.perf_counter() - started) * 1000)
+            timings.append(time.perf_counter() - started)
     return timings
 
 
@@ -177,16 +176,6 @@ def throughput(base: str, path: str, seconds: int, users: int, queries: Path) ->
     if failures:
         console.print(f"[red]{failures} failed requests against {path}[/]")
     return float(total["Requests/s"]), failures
-
-
-def summary(timings: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(timings, n=100)
-    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "p99": round(cuts[98], 2),
-            "mean": round(statistics.fmean(timings), 2), "n": len(timings)}  # fmt: skip
-
-
-def memory_mb(*pids: int | None) -> dict[str, float]:
-    return {str(pid): round(rss_bytes(pid) / 2**20, 1) for pid in pids if pid}
 
 
 def run_adapter(adapter: str, size: int, args: argparse.Namespace, es: Any) -> dict[str, Any]:
@@ -214,10 +203,10 @@ def run_adapter(adapter: str, size: int, args: argparse.Namespace, es: Any) -> d
                               "load_per_s": round(size / load_s)}  # fmt: skip
     with gateway(data_dir, env) as (base, proc):
         timings, failed = latencies(base, queries, args.warm, args.budget_seconds)
-        result |= {"gateway_ms": summary(timings), "failed_timed": failed}
+        result |= {"gateway_ms": results.quantiles_ms(timings), "failed_timed": failed}
         if adapter == "elasticsearch":
             raw = raw_latencies(es.url, index.alias, queries, args.warm)
-            result["raw_es_ms"] = summary(raw)
+            result["raw_es_ms"] = results.quantiles_ms(raw)
             result["overhead_p95"] = round(
                 result["gateway_ms"]["p95"] / result["raw_es_ms"]["p95"], 2
             )
@@ -271,13 +260,13 @@ def main() -> None:
     parser.add_argument("--es-url", help="use this Elasticsearch instead of starting one")
     args = parser.parse_args()
     adapters = args.adapters.split(",")
-    results = []
+    runs = []
     with elasticsearch("elasticsearch" in adapters, args.es_url) as es:
         for size in (int(s) for s in args.sizes.split(",")):
             for adapter in adapters:
-                results.append(run_adapter(adapter, size, args, es))
+                runs.append(run_adapter(adapter, size, args, es))
     document = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "args": vars(args) | {"json": str(args.json)}, "results": results}  # fmt: skip
+                "args": vars(args) | {"json": str(args.json)}, "results": runs}  # fmt: skip
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(document, indent=2))
     console.print(f"written {args.json}")

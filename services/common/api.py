@@ -118,8 +118,9 @@ def json_body() -> Any:
     raw = request.get_data()
     if not raw:
         return {}
-    check_json_depth(raw)
-    check_unicode(raw)
+    if request.mimetype in FORM_TYPES:  # check_body left these alone; it checked the rest
+        check_json_depth(raw)
+        check_unicode(raw)
     return request.get_json(force=True, silent=False)
 
 

@@ -197,14 +197,12 @@ class ElasticsearchIndex:
         """
         for attempt in (1, 2):
             try:
-                return self.client.search(index=self.alias, body=body)
-            except (ConnectionError, ConnectionTimeout) as exc:
-                raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
-            except ApiError as exc:
-                gone = isinstance(exc, NotFoundError) or exc.meta.status == 503
-                if attempt == 1 and gone:
+                with self._unavailable():
+                    return self.client.search(index=self.alias, body=body)
+            except (NotFoundError, IndexUnavailable) as exc:
+                if attempt == 1 and _index_moved(exc):
                     continue
-                if gone or exc.meta.status >= 500 or exc.meta.status == 429:
+                if isinstance(exc, NotFoundError):
                     raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
                 raise
         raise AssertionError("unreachable")
@@ -222,6 +220,14 @@ class ElasticsearchIndex:
             if exc.meta.status >= 500 or exc.meta.status == 429:
                 raise IndexUnavailable(f"Elasticsearch at {self.url}: {exc!r}") from exc
             raise
+
+
+def _index_moved(exc: Exception) -> bool:
+    """The index a search resolved is gone (404), or its shards closed under it (503)."""
+    cause = exc.__cause__ if isinstance(exc, IndexUnavailable) else exc
+    return isinstance(cause, NotFoundError) or (
+        isinstance(cause, ApiError) and cause.meta.status == 503
+    )
 
 
 def _hit(raw: dict[str, Any], origin: GeoPoint | None) -> Hit:
