@@ -12,12 +12,15 @@ import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pyld.jsonld import JsonLdError
+
 from services.common.vocab.vocabularies import Vocabularies
+from services.opportunities.adapters import import_jsonld
 from services.opportunities.domain.details import CODED_FIELDS, Commitment
 from services.opportunities.domain.importing import ImportRecord, OrganisationRecord, Problem
 
@@ -68,7 +71,11 @@ def read_file(path: Path, fmt: str, vocabularies: Vocabularies) -> Read:
     if fmt == "csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return read_csv(handle.read().splitlines(), vocabularies)
-    return read_jsonld(json.loads(path.read_text(encoding="utf-8")), vocabularies)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return [], [Problem(FILE, None, "file", f"This is not JSON: {exc}.")]
+    return read_jsonld(document, vocabularies)
 
 
 def guess_format(path: Path) -> str:
@@ -195,112 +202,112 @@ def _coded(role: dict[str, Any], vocabularies: Vocabularies) -> list[tuple[str, 
 
 # --- JSON-LD -----------------------------------------------------------------------------
 
+# A problem with the whole file rather than one of its records.
+FILE = 0
+
 
 def read_jsonld(document: Any, vocabularies: Vocabularies) -> Read:
-    """Organisation -> activity -> role, as in the standard's example; one record per role.
+    """Organisation -> activity -> role, in any JSON-LD form of the standard; one record per role.
 
-    A role without its own id is known by its activity's id and its place in the activity
-    (``...#role-1``), which stays stable as long as the publisher keeps the order.
+    The document is expanded first (``import_jsonld``), so its @context decides what its
+    keys mean; a context that cannot be read without the network is one problem for the
+    whole file (record 0) and nothing is imported.
     """
+    try:
+        graph = import_jsonld.Graph(import_jsonld.expand(document))
+    except JsonLdError as exc:
+        return [], [_unreadable(exc)]
+    except import_jsonld.UnknownContext as exc:
+        return [], [Problem(FILE, None, "@context", f"The {exc}.")]
     records: list[ImportRecord] = []
     problems: list[Problem] = []
-    for number, (org, activity, role, source_id) in enumerate(_roles(document), start=1):
+    for number, nodes in enumerate(import_jsonld.roles(graph), start=1):
         try:
-            record = _jsonld_record(number, org, activity, role, source_id)
+            record = _jsonld_record(number, nodes)
         except BadRow as exc:
-            problems.append(Problem(number, source_id, exc.field, exc.message))
+            problems.append(Problem(number, nodes.source_id, exc.field, exc.message))
             continue
         role_fields = dict(record.role)
         # The standard's own example uses IRIs its published lists do not (yet) hold: drop
         # those values with a warning rather than lose the role.
         problems += [
-            Problem(number, source_id, f, f"{m} Left out.", skipped=False)
+            Problem(number, nodes.source_id, f, f"{m} Left out.", skipped=False)
             for f, m in _coded(role_fields, vocabularies)
         ]
         records.append(replace(record, role=role_fields))
     return records, problems
 
 
-def _nodes(document: Any) -> list[dict[str, Any]]:
-    if isinstance(document, list):
-        return document
-    return list(document.get("@graph") or document.get("graph") or [document])
+def _unreadable(exc: JsonLdError) -> Problem:
+    unknown = import_jsonld.unknown_context(exc)
+    if unknown is not None:
+        return Problem(FILE, None, "@context", f"The {unknown}.")
+    return Problem(FILE, None, "@context", f"This is not valid JSON-LD: {exc.args[0]}")
 
 
-def _get(node: Mapping[str, Any], name: str) -> Any:
-    return node.get(name, node.get("@" + name))
-
-
-def _many(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _iri(value: Any) -> str:
-    return str(_get(value, "id") if isinstance(value, Mapping) else value)
-
-
-def _roles(document: Any) -> Iterator[tuple[dict, dict, dict, str]]:
-    for org in _nodes(document):
-        if "Organisation" not in _many(_get(org, "type")):
-            continue
-        for a_index, activity in enumerate(_many(org.get("activity")), start=1):
-            activity_id = _get(activity, "id") or f"{_get(org, 'id')}#activity-{a_index}"
-            for r_index, role in enumerate(_many(activity.get("role")), start=1):
-                yield org, activity, role, str(_get(role, "id") or f"{activity_id}#role-{r_index}")
-
-
-def _jsonld_record(
-    number: int, org: dict, activity: dict, role: dict, source_id: str
-) -> ImportRecord:
-    title = str(role.get("title") or activity.get("title") or "").strip()
+def _jsonld_record(number: int, nodes: import_jsonld.RoleNodes) -> ImportRecord:
+    org, activity, role = nodes.organisation, nodes.activity, nodes.role
+    title = (role.text("roleTitle") or activity.text("activityTitle")).strip()
     if not title:
         raise BadRow("title", "The role has no title.")
-    if not org.get("name"):
+    if not org.text("organisationName"):
         raise BadRow("organisation_name", "The organisation has no name.")
-    sessions = _many(activity.get("session"))
-    postcodes = []
-    for session in sessions:
-        for location in _many(session.get("location")):
-            match = _POSTCODE_IN_TEXT.search(str(location.get("address", "")))
-            if match:
-                postcodes.append(f"{match.group(1)} {match.group(2)}".upper())
-    description = str(role.get("description") or activity.get("description") or "")
-    if role.get("commitment"):
+    sessions = activity.nodes("activitySession")
+    description = role.text("roleDescription") or activity.text("activityDescription")
+    commitment = role.text("roleCommitment")
+    if commitment:
         # The standard's commitment is free text; ours is a kind, so keep the words too.
-        description = f"{description}\n\nCommitment: {role['commitment']}".strip()
+        description = f"{description}\n\nCommitment: {commitment}".strip()
     fields: dict[str, Any] = {
         "title": title,
-        "summary": str(activity.get("description") or "")[:500],
+        "summary": activity.text("activityDescription")[:500],
         "description": description,
-        "causes": [_iri(c) for c in _many(org.get("cause"))],
-        "skills": [_iri(c) for c in _many(role.get("skill"))],
-        "requirements": [_iri(c) for c in _many(role.get("requirement"))],
-        "rewards": [_iri(c) for c in _many(role.get("reward"))],
-        "accessibility": [_iri(c) for c in _many(role.get("accessibility"))],
-        "sessions": [_iri(t) for s in sessions for t in _many(s.get("time"))],
-        "locations": [{"postcode": p} for p in dict.fromkeys(postcodes)],
-        "remote": _boolean(role.get("allowsRemoteParticipation")),
-        "commitment": _free_text_commitment(str(role.get("commitment") or "")),
+        "causes": org.iris("organisationCause"),
+        "skills": role.iris("roleSkill"),
+        "requirements": role.iris("roleRequirement"),
+        "rewards": role.iris("roleReward"),
+        "accessibility": role.iris("roleAccessibility"),
+        "sessions": [t for s in sessions for t in s.iris("sessionTime")],
+        "locations": [{"postcode": p} for p in _postcodes(sessions)],
+        "remote": _boolean(role.value("roleAllowsRemoteParticipation")),
+        "commitment": _free_text_commitment(commitment),
     }
-    if role.get("minimumAge") not in (None, ""):
-        _optional(fields, "minimum_age", str(role["minimumAge"]), int)
-    if role.get("applyLink"):
-        fields["apply_url"] = _iri(role["applyLink"])
-    status = str(role.get("status") or activity.get("status") or "").lower()
-    organisation = OrganisationRecord(
-        name=str(org["name"]).strip(),
-        charity_number=str(org["charityNumber"]) if org.get("charityNumber") else None,
-        website=_iri(org["website"]) if org.get("website") else None,
-        description=str(org.get("description") or ""),
+    for name, local in (("minimum_age", "roleMinimumAge"), ("maximum_age", "roleMaximumAge")):
+        _optional(fields, name, role.text(local), int)
+    if role.text("roleApplyLink"):
+        fields["apply_url"] = role.text("roleApplyLink")
+    status = (role.text(import_jsonld.STATUS) or activity.text(import_jsonld.STATUS)).lower()
+    open_ = status not in CLOSED_STATUSES
+    return ImportRecord(number, nodes.source_id, _organisation(org), fields, open_)
+
+
+def _postcodes(sessions: list[import_jsonld.Node]) -> list[str]:
+    """Each place's postcode, found in its address, once each in order of appearance."""
+    found = []
+    for session in sessions:
+        for location in session.nodes("sessionLocation"):
+            match = _POSTCODE_IN_TEXT.search(location.text("locationAddress"))
+            if match:
+                found.append(f"{match.group(1)} {match.group(2)}".upper())
+    return list(dict.fromkeys(found))
+
+
+def _organisation(org: import_jsonld.Node) -> OrganisationRecord:
+    # The standard's example gives a bare number; our export (and the standard's model)
+    # a registration node holding it.
+    registrations = org.nodes("organisationCharityRegistration")
+    charity_number = org.text("organisationCharityNumber") or next(
+        (r.text("charityRegistrationRegistrationNumber") for r in registrations), ""
     )
-    return ImportRecord(number, source_id, organisation, fields, status not in CLOSED_STATUSES)
+    return OrganisationRecord(
+        name=org.text("organisationName").strip(),
+        charity_number=charity_number or None,
+        website=org.text("organisationWebsite") or None,
+        description=org.text("organisationDescription"),
+    )
 
 
 def _boolean(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        value = _get(value, "value")
     return str(value).lower() in _YES
 
 
