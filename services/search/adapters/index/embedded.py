@@ -1,9 +1,10 @@
 """Embedded search index: SQLite FTS5 for text and an R*Tree for locations.
 
-SQL narrows the candidates (text match, bounding boxes, date and age filters); Python then
-measures exact great-circle distances, applies the facet filters, counts facets, sorts and
-pages. At the sizes one machine serves (tens of thousands of roles) that is a few
-milliseconds, and it keeps the semantics in one readable place (``embedded_filter.py``).
+The file is the truth and what other processes share. Each process also holds the roles'
+filterable fields as numpy columns (``embedded_columns.py``), kept in step through a log of
+the rowids each write touched, and answers the filters, facet counts and order from them
+(``embedded_plan.py``); FTS5 matches text and SQL reads only the page's documents
+(``embedded_page.py``). So a search's cost no longer grows with how many roles match.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import Generic, TypeVar
 
-from services.search.adapters.index import embedded_filter as flt
+from cachetools import LRUCache
+
+from services.search.adapters.index import embedded_columns as columns_of
+from services.search.adapters.index import embedded_page as pages
+from services.search.adapters.index import embedded_plan as plans
 from services.search.adapters.index import embedded_text as text
 from services.search.adapters.index.port import IndexUnavailable
 from services.search.domain.documents import RoleDocument, SearchPage
-from services.search.domain.query import SearchQuery
+from services.search.domain.query import SearchQuery, Sort
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS roles (
@@ -57,8 +59,21 @@ CREATE INDEX IF NOT EXISTS role_points_by_role ON role_points (role);
 CREATE TABLE IF NOT EXISTS title_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO index_meta VALUES ('generation', 0);
+CREATE TABLE IF NOT EXISTS role_changes (generation INTEGER NOT NULL, role INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS role_changes_by_generation ON role_changes (generation);
+CREATE INDEX IF NOT EXISTS roles_columns ON roles (remote, has_location, minimum_age,
+    maximum_age, starts_on, ends_on, closes_on, published_at, id);
+CREATE INDEX IF NOT EXISTS roles_by_organisation ON roles (organisation_id);
+INSERT OR IGNORE INTO index_meta VALUES ('log_from', 0);
 """
 _CODE_KINDS = ("causes", "skills", "requirements", "accessibility", "sessions")
+# Generations of changes the log keeps; a process further behind reads everything again.
+_LOG_KEEP = 5000
+_SNAPSHOT_TRIES = 3
+# Text matches kept per process, by index generation and FTS5 expression: ranking every
+# match of a common word by bm25 is most of a text search's cost, and people search for
+# the same few words (any write retires them, as the generation moves on).
+_MATCH_CACHE_BYTES = 64 * 2**20
 
 
 class SqliteSearchIndex:
@@ -72,7 +87,12 @@ class SqliteSearchIndex:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._words = text.WordList()
-        self._ranked: _Lru[tuple[int, SearchQuery], flt.Ranked] = _Lru(16)
+        self._columns: columns_of.Columns | None = None
+        self._columns_lock = threading.Lock()
+        self._matches: LRUCache[tuple[int, str, bool], plans.TextMatch] = LRUCache(
+            _MATCH_CACHE_BYTES, getsizeof=_size_of
+        )
+        self._matches_lock = threading.Lock()
 
     # --- connection and lifecycle -------------------------------------------------------
 
@@ -129,17 +149,21 @@ class SqliteSearchIndex:
         if not documents:
             return
         with self._writing() as conn:
+            touched: list[int] = []
             for doc in documents:
-                _remove(conn, doc.id)
-                _insert(conn, doc)
+                touched += _remove(conn, doc.id)
+                touched.append(_insert(conn, doc))
+            _log(conn, touched)
 
     def delete(self, role_ids: Iterable[str]) -> None:
         ids = list(role_ids)
         if not ids:
             return
         with self._writing() as conn:
+            touched: list[int] = []
             for role_id in ids:
-                _remove(conn, role_id)
+                touched += _remove(conn, role_id)
+            _log(conn, touched)
 
     def rebuild(self, documents: Iterable[RoleDocument]) -> int:
         # One transaction: searchers (WAL readers) see the old index until the commit.
@@ -148,6 +172,11 @@ class SqliteSearchIndex:
             for table in ("roles", "role_codes", "role_text", "role_locations", "role_points"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM title_words")
+            # Rowids start again: no process may catch up from before this by the log.
+            conn.execute("DELETE FROM role_changes")
+            conn.execute(
+                "UPDATE index_meta SET value = ? WHERE key = 'log_from'", (_generation(conn) + 1,)
+            )
             for doc in documents:
                 _insert(conn, doc)
                 count += 1
@@ -160,30 +189,67 @@ class SqliteSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchPage:
         conn = self._conn()
-        # One read transaction: a rebuild committing between ranking the candidates and
-        # reading the page's documents would otherwise leave rowids that no longer exist
-        # (found by tests/integration/test_reindex_under_load.py). WAL keeps the snapshot.
-        if conn.in_transaction:  # inside this thread's own write: already consistent
-            return self._search(conn, query)
-        conn.execute("BEGIN")
-        try:
-            return self._search(conn, query)
-        finally:
-            conn.rollback()  # nothing was written; ends the snapshot
+        if conn.in_transaction:  # inside this thread's own write: read it all, privately
+            return self._search(conn, query, private=True) or _never()
+        for _ in range(_SNAPSHOT_TRIES):
+            # One read transaction: the text matches, the columns' generation and the
+            # page's documents all come from the same snapshot (WAL keeps it), so a write
+            # committing half-way cannot leave rowids that no longer exist.
+            conn.execute("BEGIN")
+            try:
+                page = self._search(conn, query)
+            finally:
+                conn.rollback()  # nothing was written; ends the snapshot
+            if page is not None:
+                return page
+        raise IndexUnavailable("the embedded index kept changing during a search; try again")
 
-    def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchPage:
+    def _search(
+        self, conn: sqlite3.Connection, query: SearchQuery, private: bool = False
+    ) -> SearchPage | None:
+        """The page, or None when another thread has already moved this process's columns
+        past this snapshot (then the caller starts again on a newer one)."""
+        generation = _generation(conn)
         match = None
+        found = None
         if query.terms:
-            words = self._words.get(conn)
-            match = text.match_expression(query.terms, self.synonyms, words)
-        # Walking a large result page by page would otherwise rank it again for every page.
-        whole = replace(query, page=1, per_page=1, after=None)
-        key = (_generation(conn), whole)
-        ranked = self._ranked.get(key)
-        if ranked is None:
-            ranked = flt.rank(query, flt.load_candidates(conn, query, match), match)
-            self._ranked.put(key, ranked)
-        return flt.page_of(conn, query, ranked, match)
+            match = text.match_expression(query.terms, self.synonyms, self._words.get(conn))
+            if match is not None:
+                found = self._text(conn, generation, match, query)
+        organisations = _roles_of(conn, query.organisation_ids)
+        with self._columns_lock:
+            columns = self._columns_at(conn, generation, private)
+            if columns is None:
+                return None
+            planned = plans.plan(columns, query, found, organisations)
+        return pages.page_of(conn, query, planned, match)
+
+    def _text(
+        self, conn: sqlite3.Connection, generation: int, match: str, query: SearchQuery
+    ) -> plans.TextMatch:
+        key = (generation, match, plans.effective_sort(query, True) is Sort.RELEVANCE)
+        with self._matches_lock:
+            found = self._matches.get(key)
+        if found is None:
+            found = pages.text_match(conn, match, scores=key[2])
+            with self._matches_lock:
+                self._matches[key] = found
+        return found
+
+    def _columns_at(
+        self, conn: sqlite3.Connection, generation: int, private: bool
+    ) -> columns_of.Columns | None:
+        if private:
+            return columns_of.load(conn, generation)
+        current = self._columns
+        if current is None:
+            current = columns_of.load(conn, generation)
+        elif current.generation > generation:
+            return None
+        else:
+            current = columns_of.catch_up(conn, current, generation)
+        self._columns = current
+        return current
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         expression = text.prefix_expression(prefix)
@@ -201,34 +267,39 @@ def _generation(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT value FROM index_meta WHERE key = 'generation'").fetchone()[0])
 
 
-K = TypeVar("K")
-V = TypeVar("V")
+def _roles_of(conn: sqlite3.Connection, organisation_ids: frozenset[str]) -> list[int] | None:
+    if not organisation_ids:
+        return None
+    wanted = sorted(organisation_ids)
+    marks = ", ".join("?" for _ in wanted)
+    rows = conn.execute(f"SELECT rowid FROM roles WHERE organisation_id IN ({marks})", wanted)
+    return [row[0] for row in rows]
 
 
-class _Lru(Generic[K, V]):
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+def _size_of(found: plans.TextMatch) -> int:
+    return found.roles.nbytes + (found.scores.nbytes if found.scores is not None else 0) + 64
 
 
-def _insert(conn: sqlite3.Connection, doc: RoleDocument) -> None:
+def _never() -> SearchPage:
+    raise AssertionError("a private read never waits for other threads")
+
+
+def _log(conn: sqlite3.Connection, touched: list[int]) -> None:
+    """Record the rowids this write touched, for other processes' columns to catch up."""
+    generation = _generation(conn)
+    conn.executemany(
+        "INSERT INTO role_changes (generation, role) VALUES (?, ?)",
+        [(generation, rowid) for rowid in set(touched)],
+    )
+    if generation % 100 == 0:
+        oldest = generation - _LOG_KEEP
+        conn.execute("DELETE FROM role_changes WHERE generation <= ?", (oldest,))
+        conn.execute(
+            "UPDATE index_meta SET value = max(value, ?) WHERE key = 'log_from'", (oldest + 1,)
+        )
+
+
+def _insert(conn: sqlite3.Connection, doc: RoleDocument) -> int:
     cursor = conn.execute(
         "INSERT INTO roles (id, doc, remote, has_location, minimum_age, maximum_age, starts_on,"
         " ends_on, closes_on, organisation_id, published_at, title, facet_codes)"
@@ -246,10 +317,11 @@ def _insert(conn: sqlite3.Connection, doc: RoleDocument) -> None:
             doc.organisation_id,
             doc.published_at.isoformat(),
             doc.title,
-            json.dumps(flt.facet_codes(doc)),
+            "{}",  # no longer read: the codes live in role_codes (kept: older files have it)
         ),
     )
     rowid = cursor.lastrowid
+    assert rowid is not None, "an INSERT gives a rowid"
     conn.executemany(
         "INSERT INTO role_codes (role, kind, code) VALUES (?, ?, ?)",
         [(rowid, kind, code) for kind in _CODE_KINDS for code in set(getattr(doc, kind))]
@@ -273,12 +345,14 @@ def _insert(conn: sqlite3.Connection, doc: RoleDocument) -> None:
         "INSERT OR IGNORE INTO title_words (word) VALUES (?)",
         [(w,) for w in text.words_of(doc.title, doc.summary)],
     )
+    return rowid
 
 
-def _remove(conn: sqlite3.Connection, role_id: str) -> None:
+def _remove(conn: sqlite3.Connection, role_id: str) -> list[int]:
+    """The role's rowid, now free, in a list (empty when there was no such role)."""
     row = conn.execute("SELECT rowid FROM roles WHERE id = ?", (role_id,)).fetchone()
     if row is None:
-        return
+        return []
     rowid = row[0]
     conn.execute(
         "DELETE FROM role_locations WHERE id IN (SELECT id FROM role_points WHERE role = ?)",
@@ -288,6 +362,7 @@ def _remove(conn: sqlite3.Connection, role_id: str) -> None:
     conn.execute("DELETE FROM role_codes WHERE role = ?", (rowid,))
     conn.execute("DELETE FROM role_text WHERE rowid = ?", (rowid,))
     conn.execute("DELETE FROM roles WHERE rowid = ?", (rowid,))
+    return [rowid]
 
 
 def _iso(value: object) -> str | None:
