@@ -7,15 +7,19 @@ own, so the role repository and its domain objects stay as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.opportunities.adapters.orm import organisations
+from services.opportunities.adapters.opportunity_repository import new_row
+from services.opportunities.adapters.orm import opportunities, organisation_members, organisations
+from services.opportunities.adapters.repository import _columns as organisation_columns
 from services.opportunities.domain.importing import compact_postcode, normalise
+from services.opportunities.domain.opportunity import Opportunity
+from services.opportunities.domain.organisation import Organisation
 
 _meta = sa.MetaData()
 import_records = sa.Table(
@@ -36,6 +40,15 @@ provenance = sa.Table(
     sa.Column("source_id", sa.String(300)),
     sa.Column("imported_at", sa.DateTime(timezone=True)),
     sa.Column("merge_key", sa.String(400)),
+)
+
+# A new imported role's row and its provenance, inserted together (names and types only: the
+# table is the real one, this is just a statement's view of it).
+_new_roles = sa.Table(
+    "opportunities",
+    sa.MetaData(),
+    *(sa.Column(c.name, c.type) for c in opportunities.columns),
+    *(sa.Column(c.name, c.type) for c in provenance.columns if c.name not in opportunities.c),
 )
 
 
@@ -63,7 +76,7 @@ class Pending:
 
     new_links: list[dict[str, Any]] = field(default_factory=list)
     changed_links: list[dict[str, Any]] = field(default_factory=list)
-    created: list[dict[str, Any]] = field(default_factory=list)  # b_id and _FIRST
+    created: list[dict[str, Any]] = field(default_factory=list)  # b_id and _FIRST, see add_roles
     touched: list[dict[str, Any]] = field(default_factory=list)  # b_id, imported_at
 
 
@@ -100,6 +113,33 @@ class ImportRepository:
             by_name.setdefault((normalise(row.name), compact_postcode(row.postcode)), row.id)
         return by_number, by_name
 
+    def add_organisations(self, orgs: Iterable[Organisation]) -> None:
+        """New organisations and their members in one executemany each: the repository's
+        ``add`` builds a statement per organisation (``.values``), compiled every time, which
+        cost an import with an organisation per ten roles about 8 % of its time."""
+        orgs = list(orgs)
+        if not orgs:
+            return
+        self.session.execute(
+            organisations.insert(), [{"id": o.id, **organisation_columns(o)} for o in orgs]
+        )
+        members = [
+            {"organisation_id": o.id, "account_id": account, "role": role.value}
+            for o in orgs
+            for account, role in o.members.items()
+        ]
+        if members:
+            self.session.execute(organisation_members.insert(), members)
+
+    def add_roles(self, roles: Iterable[Opportunity], origins: Iterable[Mapping[str, Any]]) -> None:
+        """New roles with their provenance (``origins``: b_id and the first source's columns)
+        in one executemany. Inserting and then updating the provenance cost a statement per
+        role and, through the open-data trigger, a second change number."""
+        first = {o["b_id"]: {c: o[c] for c in _FIRST} for o in origins}
+        rows = [new_row(role) | first[role.id] for role in roles]
+        if rows:
+            self.session.execute(_new_roles.insert(), rows)
+
     def write(self, pending: Pending) -> None:
         """A batch's provenance in a few statements (executemany) rather than several a role."""
         t, p = import_records, provenance
@@ -122,11 +162,11 @@ class ImportRepository:
                     for r in pending.changed_links
                 ],
             )
-        for rows, columns in ((pending.created, _FIRST), (pending.touched, ("imported_at",))):
-            if rows:
-                values: dict[str, Any] = {c: sa.bindparam(c) for c in columns}
-                statement = p.update().where(p.c.id == sa.bindparam("b_id")).values(values)
-                self.session.execute(statement, rows)
+        # pending.created went in with the roles' rows (add_roles).
+        if pending.touched:
+            statement = p.update().where(p.c.id == sa.bindparam("b_id"))
+            statement = statement.values(imported_at=sa.bindparam("imported_at"))
+            self.session.execute(statement, pending.touched)
 
     def provenance(self, opportunity_id: str) -> Provenance | None:
         t = provenance

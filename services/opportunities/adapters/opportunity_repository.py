@@ -38,7 +38,7 @@ class OpportunityRepository:
 
     def add_many(self, roles: Iterable[Opportunity]) -> None:
         """New roles in one executemany (a bulk import's batch)."""
-        rows = [{"id": role.id, **_columns(role)} for role in roles]
+        rows = [new_row(role) for role in roles]
         if rows:
             self.session.execute(opportunities.insert(), rows)
 
@@ -117,6 +117,11 @@ def _asked_at(value: dt.datetime | str) -> dt.datetime:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return utc(value)
+
+
+def new_row(role: Opportunity) -> dict[str, Any]:
+    """The row inserting ``role`` (a bulk import adds its provenance columns to it)."""
+    return {"id": role.id, **_columns(role)}
 
 
 def _columns(role: Opportunity) -> dict[str, Any]:
