@@ -312,10 +312,18 @@ def propose(
     payer, payee = rules.parties_for(proposer, counterparty, direction)
     rules.check_amount(amount)
     with unit_of_work(runtime) as uow:
+        repo = LedgerRepository(uow.session)
+        # A member number is shown only on its owner's time credits page, which opens the
+        # account: no account means a mistyped number, which would otherwise wait for ever.
+        if repo.account_of(Owner(rules.VOLUNTEER, counterparty)) is None:
+            raise Invalid({"counterparty_id": [
+                "No member has that number. Check it with them: it is on their time credits"
+                " page."
+            ]})  # fmt: skip
         exchange = Exchange(
             str(uuid.uuid4()), proposer, payer, payee, amount, reason, rules.PENDING, uow.now
         )
-        LedgerRepository(uow.session).add_exchange(exchange)
+        repo.add_exchange(exchange)
         data = {"proposed_by": proposer, "amount": amount, **_exchange_event(exchange, uow.now)}
         uow.emit(CREDITS, "ExchangeProposed", exchange.id, data)
     return exchange

@@ -68,6 +68,7 @@ def build_history(client: FlaskClient, runtime: ServiceRuntime, orgs: Orgs, cloc
     run_group(runtime, "availability-ledger")
     exchange = {"counterparty_id": "acc-friend", "direction": "pay", "amount": 50,
                 "reason": f"Lift to the shops for {ME}"}  # fmt: skip
+    client.get("/api/v1/timebank/statement", headers=bearer("acc-friend"))  # opens the account
     proposed = client.post("/api/v1/timebank/exchanges", json=exchange, headers=bearer(ME))
     assert proposed.status_code == 201, proposed.get_json()
     return task_ids[1]

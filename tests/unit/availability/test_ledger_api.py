@@ -67,6 +67,8 @@ def account_id(client: FlaskClient, headers: dict[str, str]) -> str:
 def propose(
     client: FlaskClient, who: dict[str, str], to: str, amount: int, how: str = "pay"
 ) -> str:
+    # The counterparty has seen their member number, so their account is open.
+    assert client.get(f"{API}/statement", headers=bearer(to)).status_code == 200
     body = {"counterparty_id": to, "direction": how, "amount": amount, "reason": "Gardening"}
     response = client.post(f"{API}/exchanges", json=body, headers=who)
     assert response.status_code == 201, response.json
@@ -152,6 +154,7 @@ def test_statement_and_exchange_answers_are_as_documented(app: Flask, client: Fl
     statement = client.get(f"{API}/statement", headers=VA)
     assert {"created_at", "updated_at"} <= set(statement.json["account"])
     assert_documented(app, "GET", f"{API}/statement", statement)
+    client.get(f"{API}/statement", headers=VB)  # opens vb's account
     body = {"counterparty_id": "vb", "direction": "pay", "amount": 150, "reason": "Gardening"}
     proposed = client.post(f"{API}/exchanges", json=body, headers=VA)
     assert proposed.json["decided_by"] is None
@@ -159,6 +162,17 @@ def test_statement_and_exchange_answers_are_as_documented(app: Flask, client: Fl
     listed = client.get(f"{API}/exchanges", headers=VB)
     assert [e["id"] for e in listed.json["items"]] == [proposed.json["id"]]
     assert_documented(app, "GET", f"{API}/exchanges", listed)
+
+
+def test_a_mistyped_member_number_is_refused_not_left_waiting(
+    client: FlaskClient, runtime: ServiceRuntime
+) -> None:
+    body = {"counterparty_id": "vb-typo", "direction": "pay", "amount": 50, "reason": "Lift"}
+    refused = client.post(f"{API}/exchanges", json=body, headers=VA)
+    assert refused.status_code == 422
+    assert "No member has that number" in refused.json["errors"]["counterparty_id"][0]
+    assert client.get(f"{API}/exchanges", headers=VA).json["items"] == []
+    assert outbox(runtime, "ExchangeProposed") == []
 
 
 def test_a_cursor_beyond_a_database_integer_is_refused(client: FlaskClient) -> None:

@@ -295,6 +295,7 @@ def test_an_exchange_waiting_for_me_is_answered_on_the_statement_page(site: Site
     asker, me = site.client("asker"), site.client("me")
     body = {"counterparty_id": site.ids["me"], "direction": "request", "amount": 50,
             "reason": "Thanks for the lift"}  # fmt: skip
+    me.get("/account/time-credits")  # where "me" found the number: opens the account
     assert asker.post("/api/v1/timebank/exchanges", json=body).status_code == 201
     page = me.get("/account/time-credits").get_data(as_text=True)
     assert "Exchanges waiting for an answer" in page and "You pay 0.50 credits" in page
@@ -316,6 +317,7 @@ CREDITS = "/account/time-credits"
 
 def test_a_member_proposes_an_exchange_with_their_number(site: Site) -> None:
     me, other = site.client("me"), site.client("other")
+    other.get(CREDITS)  # where the other member found their number
     page = me.get(CREDITS).get_data(as_text=True)
     assert f'Your member number: <strong class="govuk-!-text-break-word">{site.ids["me"]}' in page
     form = {"counterparty": site.ids["other"], "direction": "request", "amount": "1:30",
