@@ -39,7 +39,9 @@ python -m bench.post_to_searchable --posts 200 --embedded
 python -m bench.post_to_searchable --posts 200         # Kafka + Elasticsearch + PostgreSQL
 python -m bench.percolate --saved 100000 --roles 200
 python -m bench.candidates --volunteers 100000 --tasks 200
-python -m bench.report"""
+python -m bench.relay_throughput --events 20000
+python -m bench.report
+make soak         # includes python -m bench.soak_load --minutes 10 --rate 200"""
 
 
 def figures(name: str) -> dict[str, Any] | None:
@@ -181,6 +183,32 @@ def targets() -> list[list[Any]]:
     return rows
 
 
+def soak_section(soak: dict[str, Any]) -> str:
+    """``bench.soak_load``: searches at a constant rate with writes, window by window."""
+    args = soak["args"]
+    parts = [
+        f"Last measured {soak['when']}. `python -m bench.soak_load --minutes {args['minutes']:g}"
+        f" --rate {args['rate']:g} --writes-per-s {args['writes_per_s']:g}`"
+        f" ({args['roles']:,} roles, windows of {args['window_s']:g} s).\n"
+    ]
+    for run in soak["results"]:
+        rows = [
+            [f"{w['from_s']:g}-{w['to_s']:g} s", w["searches_per_s"], w["latency_ms"]["p50"],
+             w["latency_ms"]["p95"], w["errors"], w["writes"]]
+            for w in run["windows"]
+        ]  # fmt: skip
+        total = run["overall"]
+        parts += [
+            f"**{run['adapter']}**: {total['searches']:,} searches at {total['searches_per_s']}/s"
+            f" (target {run['target_per_s']:g}/s), error rate {total['error_rate']:g},"
+            f" p95 {total['latency_ms']['p95']} ms, p95 stability (worst / best window)"
+            f" {total['p95_stability']}; {total['writes']} roles posted, {total['indexed']}"
+            f" indexed, post -> searchable p95 {total['post_to_searchable_ms']['p95']} ms.\n",
+            table(["Window", "Searches/s", "p50 ms", "p95 ms", "Errors", "Writes"], rows) + "\n",
+        ]
+    return "\n".join(parts)
+
+
 def render() -> str:
     parts = [
         "# Benchmarks\n",
@@ -195,6 +223,9 @@ def render() -> str:
     if scale:
         latency_chart(scale)
         parts += ["## Search, side by side\n", search_section(scale)]
+    soak = figures("soak_load")
+    if soak:
+        parts += ["## Searches and writes together (soak)\n", soak_section(soak)]
     if ANALYSIS.exists():
         parts += [ANALYSIS.read_text()]
     return "\n".join(parts)
