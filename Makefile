@@ -95,9 +95,12 @@ bench: install data system-deps ## Benchmarks at Do-it scale (both adapters side
 	$(PY) -m bench.relay_throughput --events 20000
 	$(PY) -m bench.report
 
-soak: install data system-deps browser-deps ## Longer hostile-input and fault runs: schemathesis at 300 requests per operation, a 60 s Elasticsearch outage, reindex under load
+soak: install data system-deps browser-deps ## Longer hostile-input and fault runs: schemathesis at 300 requests per operation, a 60 s Elasticsearch outage, reindex under load, a PostgreSQL restart, indexer kills
 	VMP_FUZZ_EXAMPLES=300 $(BIN)/pytest tests/unit/hostile $(PYTEST_ARGS)
 	VMP_FAULT_OUTAGE_S=60 $(BIN)/pytest tests/integration/test_search_outage.py tests/integration/test_reindex_under_load.py tests/integration/test_outbox_faults.py $(PYTEST_ARGS)
+	VMP_FAULT_ROLES=1000 VMP_FAULT_PG_DOWN_S=30 VMP_FAULT_PG_STOP=immediate $(BIN)/pytest tests/integration/test_postgres_restart.py $(PYTEST_ARGS)
+	VMP_FAULT_ROLES=2000 $(BIN)/pytest tests/integration/test_indexer_kill.py $(PYTEST_ARGS)
+	$(PY) -m bench.soak_load --minutes 10 --rate 200
 
 clean: ## Remove local state (databases, logs); keeps downloads and the virtualenv
 	cd var/data 2>/dev/null && rm -f eventlog.sqlite* search-index.sqlite* opportunities.sqlite* volunteers.sqlite* availability.sqlite* search.sqlite*; rm -rf .run

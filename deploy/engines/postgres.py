@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -120,6 +121,19 @@ class Postgres(ManagedProcess):
         """Drop the database if it exists, disconnecting any clients still using it."""
         _check_identifier(name)
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    # -- faults --------------------------------------------------------------------------------
+    def restart(self, immediate: bool = False, down_s: float = 0.0, timeout: float = 90) -> None:
+        """Stop the server, keep it down ``down_s`` seconds, start it on the same data dir and
+        port: a database restart for fault tests.  ``immediate`` is ``pg_ctl -m immediate``
+        (SIGQUIT: no checkpoint, crash recovery on start); otherwise ``-m fast`` (SIGINT)."""
+        self.stop_signal = signal.SIGQUIT if immediate else signal.SIGINT
+        try:
+            self.stop()
+        finally:
+            del self.stop_signal  # back to the class's fast shutdown for a later stop()
+        time.sleep(down_s)
+        self.start(timeout=timeout)
 
     # -- start-up ------------------------------------------------------------------------------
     def _prepare(self) -> None:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from schemas.registry import Registry
 from services.common import metrics
 from services.common.envelope import encode, utcnow
-from services.common.eventlog.port import EventLog, EventLogUnavailable, OutMessage
+from services.common.errors import is_transient
+from services.common.eventlog.port import EventLog, OutMessage
 
 log = logging.getLogger(__name__)
 # envelope.encode's settings, built once: json.dumps builds an encoder per call when given
@@ -127,7 +128,12 @@ class OutboxRelay:
             try:
                 published = self.publish_pending()
                 backoff = idle_s
-            except EventLogUnavailable as exc:
+            except Exception as exc:
+                # The broker or the database down (a restart) is an outage to wait out, not
+                # a crash: rows not yet marked are sent again later, and consumers skip
+                # what they already have. Anything else is a bug and stops the relay.
+                if not is_transient(exc):
+                    raise
                 log.warning("outbox relay cannot publish yet: %s", exc, extra=self._log_ids())
                 published = 0
                 backoff = min(max(backoff * 2, 0.5), max_backoff_s)

@@ -15,6 +15,7 @@ from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from services.common.errors import is_transient
 from services.common.validation import InvalidInput
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -120,6 +121,17 @@ def register_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> Response:
+        if is_transient(exc):
+            # A dependency down (a database restart): an outage to retry, not a bug.
+            log.warning("dependency unavailable", extra={"path": request.path})
+            return problem_response(
+                Problem(
+                    503,
+                    "Service Unavailable",
+                    "A service this request needs is not answering. Try again in a few seconds.",
+                    headers={"Retry-After": "5"},
+                )
+            )
         # The traceback goes to the log; the client gets no internals (they may hold data).
         log.exception("unhandled error", extra={"path": request.path})
         return problem_response(

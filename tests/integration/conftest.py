@@ -10,6 +10,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,15 @@ def processes(tmp_path: Path, kafka_env: dict[str, str]) -> Iterator[Processes]:
     procs = Processes(tmp_path, kafka_env)
     yield procs
     procs.stop_all()
+
+
+@pytest.fixture
+def own_postgres(tmp_path: Path) -> Iterator[Any]:
+    """A PostgreSQL server of the test's own, for tests that stop or restart it: the
+    session's server is shared by every other test. Its port is the session's + 1000."""
+    from deploy.engines import Postgres
+
+    engine = Postgres(tmp_path / "pg", port=int(os.environ.get("VMP_TEST_PG_PORT", 25432)) + 1000)
+    engine.start()
+    yield engine
+    engine.kill()
