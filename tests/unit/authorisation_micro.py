@@ -67,6 +67,10 @@ def hours_body(role: str) -> dict[str, Any]:
 
 
 def build_micro(world: World) -> None:
+    # A member nobody in the matrix signs in as, with an open account: every caller may
+    # propose an exchange with them.
+    opened = world.client("va", account_id=OTHER_MEMBER).get("/api/v1/timebank/statement")
+    assert opened.status_code == 200, opened.get_json()
     for tenant in ("X", "Y"):
         objects = world.tenant[tenant]
         who = "va" if tenant == "X" else "vb"
@@ -127,6 +131,8 @@ def fresh_exchange(world: World, tenant: str, _who: str) -> dict[str, Any]:
     confirming it is refused by the limit: 409, after the authorisation check)."""
     volunteer = "va" if tenant == "X" else "vb"
     owner = world.ids["ox" if tenant == "X" else "oy"]
+    # The owner has seen their member number, which opens their account.
+    world.ok("ox" if tenant == "X" else "oy", "GET", "/api/v1/timebank/statement")
     body = {"counterparty_id": owner, "direction": "request", "amount": 100,
             "reason": f"Help with the shopping {uuid.uuid4().hex[:6]}"}  # fmt: skip
     return {"exchange": world.ok(volunteer, "POST", "/api/v1/timebank/exchanges", json=body)["id"]}
@@ -155,6 +161,7 @@ CREDENTIAL_ID = "/api/v1/credentials/<credential_id>"
 VERIFY = "/api/v1/credentials/{credential}/verify"
 TASK = "/api/v1/microtasks/<task_id>"
 EXCHANGE = "/api/v1/timebank/exchanges/<exchange_id>"
+OTHER_MEMBER = "member-outside-the-matrix"
 OWN_VOLUNTEER = allow(*VOLUNTEERS, on=[OWN])
 OFFERED = OWN_VOLUNTEER  # each tenant's tasks are offered to its own volunteer
 TASK_READERS = EDITORS | OFFERED
@@ -238,7 +245,7 @@ MICRO_ROWS: tuple[Row, ...] = (
              note="Signed-in callers pass the check; none has credits to spend (409)"),
     own_data("GET", "/api/v1/timebank/exchanges"),
     own_data("POST", "/api/v1/timebank/exchanges", body=lambda o: {
-        "counterparty_id": f"someone-{uuid.uuid4().hex[:6]}", "direction": "pay",
+        "counterparty_id": OTHER_MEMBER, "direction": "pay",
         "amount": 100, "reason": "Thanks for the lift"}),
     Row("POST", f"{EXCHANGE}/confirm", {}, "/api/v1/timebank/exchanges/{exchange}/confirm",
         fresh=fresh_exchange, status={("ox", OWN): 409, ("oy", OWN): 409},
