@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, g, request
 from gateway.partners import keys
 from gateway.partners.limits import Clock, Limit, RateLimiter
 from gateway.partners.store import ApiKey, PartnerStore
+from gateway.partners.tally import BatchedCounters
 from services.common.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,16 @@ class Partners:
     store: PartnerStore
     anonymous_per_minute: int = 60  # 0: anonymous calls are not limited
     clock: Clock = field(default=time.time)
+    # This worker's counts, written to the store in batches; one per app, not per request.
+    tally: BatchedCounters = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tally = BatchedCounters(self.store)
 
     @property
     def limiter(self) -> RateLimiter:
         # Looks the clock up on every call so a test can swap it on a running app.
-        return RateLimiter(self.store, lambda: self.clock())
+        return RateLimiter(self.tally, lambda: self.clock())
 
 
 def partners() -> Partners:

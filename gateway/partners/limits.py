@@ -1,8 +1,9 @@
 """Fixed-window rate limits and daily quotas, counted in the gateway's database.
 
 A fixed window (the current UTC minute, the current UTC day) is one counter row per caller
-per window: simple, exact, and shared by every worker. Its known weakness, up to twice the
-limit across a window boundary, is acceptable for a public read-only API.
+per window, shared by every worker. Its known weakness, up to twice the limit across a
+window boundary, is acceptable for a public read-only API. Workers count in memory and
+write in batches, exactly only near a limit: see ``tally`` for that trade-off.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Verdict:
 
 
 class Counters(Protocol):
-    def increment(self, bucket: str, window_start: int, expires_at: int) -> int: ...
+    def hit(self, bucket: str, window_start: int, expires_at: int, limit: int) -> int:
+        """Count one hit in the window; the count so far (``limit``: how exact it must be)."""
 
 
 class RateLimiter:
@@ -48,7 +50,7 @@ class RateLimiter:
         for limit in limits:
             start = int(now // limit.window_s) * limit.window_s
             end = start + limit.window_s
-            count = self.counters.increment(f"{caller}:{limit.name}", start, end)
+            count = self.counters.hit(f"{caller}:{limit.name}", start, end, limit.limit)
             reset = max(1, math.ceil(end - now))
             remaining = max(0, limit.limit - count)
             if count > limit.limit:

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, json, request
 
 from services.common.openapi import operation
 from services.common.runtime import ServiceRuntime
-from services.search.api.params import SearchParams
+from services.search.api.params import SearchParams, load_search_params
 from services.search.domain import feeds
 from services.search.service_layer.feeds import search_for_feed
 from services.search.service_layer.searching import uk_today
@@ -39,7 +39,7 @@ def _runtime() -> ServiceRuntime:
 
 def _feed(kind: str) -> Response:
     raw = request.args.to_dict(flat=True)
-    params = SearchParams().load(raw)
+    params = load_search_params(raw)
     runtime = _runtime()
     public_url = runtime.config.public_url.rstrip("/")
     found = search_for_feed(

@@ -5,6 +5,9 @@ Partner sites build on these names, so they are a contract: see docs/search-api.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from marshmallow import (
@@ -143,3 +146,33 @@ class SearchParams(Schema):
 class SuggestParams(Schema):
     q = fields.String(required=True, validate=[validate.Length(min=1, max=100), PRINTABLE])
     limit = fields.Integer(load_default=8, validate=validate.Range(min=1, max=20))
+
+
+# --- the request path: parsed once per distinct query string --------------------------------
+
+# Building a Schema deep-copies its declared fields (about as long as a load): one each.
+_SEARCH = SearchParams()
+_SUGGEST = SuggestParams()
+# Distinct parameter sets kept; a popular search (a postcode, a cause) repeats often.
+PARSED_CACHE_SIZE = 4096
+
+
+def load_search_params(args: Mapping[str, str]) -> dict[str, Any]:
+    """``SearchParams().load(args)``, remembered per parameter set (bounded, LRU).
+
+    The result depends on nothing but the parameters (and the vocabularies, fixed for a
+    process), so a repeat skips marshmallow. Invalid parameters raise as usual and are not
+    remembered. A fresh dict each time: callers may add to it.
+    """
+    return dict(_load_search(tuple(sorted(args.items()))))
+
+
+@functools.lru_cache(maxsize=PARSED_CACHE_SIZE)
+def _load_search(items: tuple[tuple[str, str], ...]) -> Mapping[str, Any]:
+    loaded: dict[str, Any] = _SEARCH.load(dict(items))
+    return MappingProxyType(loaded)  # shared between requests: read-only
+
+
+def load_suggest_params(args: Mapping[str, str]) -> dict[str, Any]:
+    loaded: dict[str, Any] = _SUGGEST.load(dict(args))
+    return loaded

@@ -122,7 +122,10 @@ class ElasticsearchIndex:
     # --- reads ----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchPage:
-        response = self._read(build.search_body(query))
+        # The shard request cache keeps whole answers (hits and facets) until the next
+        # refresh that changes the shard, so they are never stale. Elasticsearch caches only
+        # size=0 requests unless asked: popular searches (a word, a cause, remote only) repeat.
+        response = self._read(build.search_body(query), request_cache=True)
         raw_hits = response["hits"]["hits"]
         page, more = raw_hits[: query.per_page], len(raw_hits) > query.per_page
         hits = [_hit(raw, query.origin) for raw in page]
@@ -186,7 +189,7 @@ class ElasticsearchIndex:
         actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
         self._batch.indices.update_aliases(actions=actions)
 
-    def _read(self, body: dict[str, Any]) -> Any:
+    def _read(self, body: dict[str, Any], request_cache: bool | None = None) -> Any:
         """Search the alias; asked again once if the index went away under the search.
 
         A rebuild swaps the alias atomically, then deletes the old index: a search that
@@ -198,7 +201,9 @@ class ElasticsearchIndex:
         for attempt in (1, 2):
             try:
                 with self._unavailable():
-                    return self.client.search(index=self.alias, body=body)
+                    return self.client.search(
+                        index=self.alias, body=body, request_cache=request_cache
+                    )
             except (NotFoundError, IndexUnavailable) as exc:
                 if attempt == 1 and _index_moved(exc):
                     continue

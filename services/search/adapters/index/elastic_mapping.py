@@ -24,6 +24,10 @@ KEYWORD_FIELDS = (
     "commitment",
     "organisation_id",
 )
+# Keyword fields counted by the facet aggregations. Their global ordinals are built at each
+# refresh instead of by the first search after it: the projection refreshes on every write,
+# and that search would otherwise pay for the whole index's ordinals.
+FACET_KEYWORDS = ("causes", "skills", "accessibility", "commitment")
 # Index and plain-query analysis: English stemming, no synonyms.
 ENGLISH = "vmp_english"
 # Query analysis for text matches: the same, plus vocabulary synonyms before stemming.
@@ -72,7 +76,7 @@ def mappings() -> dict[str, Any]:
         "id": {"type": "keyword"},
         **{name: {**text, "copy_to": "all_text"} for name in TEXT_FIELDS},
         "all_text": text,
-        **{name: {"type": "keyword"} for name in KEYWORD_FIELDS},
+        **{name: _keyword(name) for name in KEYWORD_FIELDS},
         "remote": {"type": "boolean"},
         "locations": {"type": "geo_point"},
         "minimum_age": {"type": "integer"},
@@ -88,6 +92,12 @@ def mappings() -> dict[str, Any]:
 
 
 _DATES = ("starts_on", "ends_on", "closes_on")
+
+
+def _keyword(name: str) -> dict[str, Any]:
+    if name in FACET_KEYWORDS:
+        return {"type": "keyword", "eager_global_ordinals": True}
+    return {"type": "keyword"}
 
 
 def to_source(doc: RoleDocument) -> dict[str, Any]:
