@@ -137,3 +137,37 @@ def test_a_reader_behind_the_kept_log_reads_everything_again(
     titles = {hit.document.id: hit.document.title for hit in page.hits}
     assert titles[roles[9].id] == "Volunteer role 119"
     _same_answers(reader, _open(path))
+
+
+def test_searches_in_threads_never_give_up_while_another_process_writes(tmp_path: Path) -> None:
+    # Searches share one process's columns while another writes: none may fail, and each
+    # sees the whole catalogue (the writes only rename roles).
+    import threading
+
+    path = tmp_path / "idx.sqlite"
+    writer, reader = _open(path), _open(path)
+    roles = _world(random.Random(5), 40)
+    writer.upsert(roles)
+    failures: list[BaseException] = []
+    totals: list[int] = []
+    done = threading.Event()
+
+    def search() -> None:
+        while not done.is_set():
+            try:
+                page = _everything(reader, origin=ORIGIN, radius_km=50.0)
+                assert all(hit.document.id for hit in page.hits)
+                totals.append(page.total)
+            except BaseException as exc:  # every failure is the finding
+                failures.append(exc)
+
+    threads = [threading.Thread(target=search) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for n in range(150):
+        writer.upsert([replace(roles[n % 40], title=f"Volunteer role {n}")])
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert totals and set(totals) == {40}

@@ -69,7 +69,6 @@ INSERT OR IGNORE INTO index_meta VALUES ('log_from', 0);
 _CODE_KINDS = ("causes", "skills", "requirements", "accessibility", "sessions")
 # Generations of changes the log keeps; a process further behind reads everything again.
 _LOG_KEEP = 5000
-_SNAPSHOT_TRIES = 3
 # Text matches kept per process, by index generation and FTS5 expression: ranking every
 # match of a common word by bm25 is most of a text search's cost, and people search for
 # the same few words (any write retires them, as the generation moves on).
@@ -190,25 +189,28 @@ class SqliteSearchIndex:
     def search(self, query: SearchQuery) -> SearchPage:
         conn = self._conn()
         if conn.in_transaction:  # inside this thread's own write: read it all, privately
-            return self._search(conn, query, private=True) or _never()
-        for _ in range(_SNAPSHOT_TRIES):
-            # One read transaction: the text matches, the columns' generation and the
-            # page's documents all come from the same snapshot (WAL keeps it), so a write
-            # committing half-way cannot leave rowids that no longer exist.
+            planned, match = self._plan(conn, query, private=True)
+            return pages.page_of(conn, query, planned, match)
+        # The read transaction begins while this process's columns are held, so no other
+        # thread can move them past its snapshot: the columns, the text matches and the
+        # page's documents all come from one snapshot (WAL keeps it while the page is read
+        # after the columns are let go), and a write committing meanwhile changes nothing.
+        # (Beginning first and checking after gave up under load: found by bench.soak_load.)
+        with self._columns_lock:
             conn.execute("BEGIN")
             try:
-                page = self._search(conn, query)
-            finally:
-                conn.rollback()  # nothing was written; ends the snapshot
-            if page is not None:
-                return page
-        raise IndexUnavailable("the embedded index kept changing during a search; try again")
+                planned, match = self._plan(conn, query)
+            except BaseException:
+                conn.rollback()
+                raise
+        try:
+            return pages.page_of(conn, query, planned, match)
+        finally:
+            conn.rollback()  # nothing was written; ends the snapshot
 
-    def _search(
+    def _plan(
         self, conn: sqlite3.Connection, query: SearchQuery, private: bool = False
-    ) -> SearchPage | None:
-        """The page, or None when another thread has already moved this process's columns
-        past this snapshot (then the caller starts again on a newer one)."""
+    ) -> tuple[plans.Planned, str | None]:
         generation = _generation(conn)
         match = None
         found = None
@@ -217,12 +219,11 @@ class SqliteSearchIndex:
             if match is not None:
                 found = self._text(conn, generation, match, query)
         organisations = _roles_of(conn, query.organisation_ids)
-        with self._columns_lock:
-            columns = self._columns_at(conn, generation, private)
-            if columns is None:
-                return None
-            planned = plans.plan(columns, query, found, organisations)
-        return pages.page_of(conn, query, planned, match)
+        if private:
+            columns = columns_of.load(conn, generation)
+        else:
+            columns = self._columns_at(conn, generation)
+        return plans.plan(columns, query, found, organisations), match
 
     def _text(
         self, conn: sqlite3.Connection, generation: int, match: str, query: SearchQuery
@@ -236,16 +237,11 @@ class SqliteSearchIndex:
                 self._matches[key] = found
         return found
 
-    def _columns_at(
-        self, conn: sqlite3.Connection, generation: int, private: bool
-    ) -> columns_of.Columns | None:
-        if private:
-            return columns_of.load(conn, generation)
+    def _columns_at(self, conn: sqlite3.Connection, generation: int) -> columns_of.Columns:
+        """This process's columns at ``generation`` (the caller holds ``_columns_lock``)."""
         current = self._columns
         if current is None:
             current = columns_of.load(conn, generation)
-        elif current.generation > generation:
-            return None
         else:
             current = columns_of.catch_up(conn, current, generation)
         self._columns = current
@@ -278,10 +274,6 @@ def _roles_of(conn: sqlite3.Connection, organisation_ids: frozenset[str]) -> lis
 
 def _size_of(found: plans.TextMatch) -> int:
     return found.roles.nbytes + (found.scores.nbytes if found.scores is not None else 0) + 64
-
-
-def _never() -> SearchPage:
-    raise AssertionError("a private read never waits for other threads")
 
 
 def _log(conn: sqlite3.Connection, touched: list[int]) -> None:
