@@ -171,3 +171,37 @@ def test_searches_in_threads_never_give_up_while_another_process_writes(tmp_path
         thread.join()
     assert failures == []
     assert totals and set(totals) == {40}
+
+
+def test_a_cached_text_match_is_carried_over_writes_to_exactly_the_matching_roles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Carried forward in catalogues of 10,000 and more; here at any size, to test the carry.
+    monkeypatch.setattr(embedded, "_CARRY_MIN_ROLES", 0)
+    monkeypatch.setattr(embedded, "_CARRY_MAX_SHARE", 1.0)
+    fresh_matches: list[str] = []
+    real = embedded.pages.text_match
+
+    def counted(conn: object, match: str, scores: bool) -> object:
+        fresh_matches.append(match)
+        return real(conn, match, scores)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded.pages, "text_match", counted)
+    path = tmp_path / "idx.sqlite"
+    writer, reader = _open(path), _open(path)
+    gardens = [role(title="Garden helper") for _ in range(6)]
+    drivers = [role(title="Minibus driver") for _ in range(6)]
+    writer.upsert([*gardens, *drivers])
+    assert _everything(reader, text="garden", sort=Sort.RELEVANCE).total == 6
+
+    writer.upsert([replace(r, title="Minibus driver") for r in gardens[:2]])
+    writer.upsert([replace(r, title="Garden helper") for r in drivers[:1]])
+    writer.delete([gardens[2].id])
+    added = role(title="Garden volunteer")
+    writer.upsert([added])
+
+    page = _everything(reader, text="garden", sort=Sort.RELEVANCE)
+    expected = {r.id for r in gardens[3:]} | {drivers[0].id, added.id}
+    assert _ids(page) == expected and page.total == len(expected)
+    assert all(hit.score is not None and hit.score > 0 for hit in page.hits)
+    assert len(fresh_matches) == 1  # the second search carried the first one's match

@@ -73,6 +73,12 @@ _LOG_KEEP = 5000
 # match of a common word by bm25 is most of a text search's cost, and people search for
 # the same few words (any write retires them, as the generation moves on).
 _MATCH_CACHE_BYTES = 64 * 2**20
+# A cached match is carried forward over later writes (only the rows they touched matched
+# again) while the catalogue is at least this big and those writes touched at most this
+# share of it: bm25's corpus statistics then move by well under a thousandth, so carried
+# scores order as fresh ones would. Smaller catalogues, or bigger changes, match afresh.
+_CARRY_MIN_ROLES = 10_000
+_CARRY_MAX_SHARE = 0.001
 
 
 class SqliteSearchIndex:
@@ -88,7 +94,7 @@ class SqliteSearchIndex:
         self._words = text.WordList()
         self._columns: columns_of.Columns | None = None
         self._columns_lock = threading.Lock()
-        self._matches: LRUCache[tuple[int, str, bool], plans.TextMatch] = LRUCache(
+        self._matches: LRUCache[tuple[str, bool], tuple[int, plans.TextMatch]] = LRUCache(
             _MATCH_CACHE_BYTES, getsizeof=_size_of
         )
         self._matches_lock = threading.Lock()
@@ -228,14 +234,36 @@ class SqliteSearchIndex:
     def _text(
         self, conn: sqlite3.Connection, generation: int, match: str, query: SearchQuery
     ) -> plans.TextMatch:
-        key = (generation, match, plans.effective_sort(query, True) is Sort.RELEVANCE)
+        key = (match, plans.effective_sort(query, True) is Sort.RELEVANCE)
         with self._matches_lock:
-            found = self._matches.get(key)
+            cached = self._matches.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        found = self._carried(conn, cached, generation, match) if cached else None
         if found is None:
-            found = pages.text_match(conn, match, scores=key[2])
-            with self._matches_lock:
-                self._matches[key] = found
+            found = pages.text_match(conn, match, scores=key[1])
+        with self._matches_lock:
+            self._matches[key] = (generation, found)
         return found
+
+    def _carried(
+        self,
+        conn: sqlite3.Connection,
+        cached: tuple[int, plans.TextMatch],
+        generation: int,
+        match: str,
+    ) -> plans.TextMatch | None:
+        """The cached match brought to ``generation``, when that is safe and cheap: with
+        writes every second a busy site would otherwise rank every match of a common word
+        afresh each time (what made searches with writes slower than without)."""
+        then, previous = cached
+        roles = self._columns.count if self._columns is not None else 0
+        if roles < _CARRY_MIN_ROLES:
+            return None
+        touched = columns_of.touched_since(conn, then, generation)
+        if touched is None or len(touched) > roles * _CARRY_MAX_SHARE:
+            return None
+        return pages.text_match_update(conn, match, previous, touched)
 
     def _columns_at(self, conn: sqlite3.Connection, generation: int) -> columns_of.Columns:
         """This process's columns at ``generation`` (the caller holds ``_columns_lock``)."""
@@ -272,7 +300,8 @@ def _roles_of(conn: sqlite3.Connection, organisation_ids: frozenset[str]) -> lis
     return [row[0] for row in rows]
 
 
-def _size_of(found: plans.TextMatch) -> int:
+def _size_of(entry: tuple[int, plans.TextMatch]) -> int:
+    found = entry[1]
     return found.roles.nbytes + (found.scores.nbytes if found.scores is not None else 0) + 64
 
 

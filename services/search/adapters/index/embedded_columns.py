@@ -82,6 +82,7 @@ class Columns:
 
     def __init__(self, generation: int, capacity: int) -> None:
         self.generation = generation
+        self.count = 0  # roles alive, as of the last load or catch-up
         self.capacity = 0
         self.alive = np.zeros(0, bool)
         self.remote = np.zeros(0, bool)
@@ -239,6 +240,7 @@ def load(conn: sqlite3.Connection, generation: int) -> Columns:
         columns.kinds[kind] = CodeBits([code for code, _ in codes], matrix)
     role, lat, lon = _points(conn.execute("SELECT role, latitude, longitude FROM role_points"))
     columns.points = Points.of(role, lat, lon)
+    columns.count = int(np.count_nonzero(columns.alive))
     return columns
 
 
@@ -246,19 +248,25 @@ def catch_up(conn: sqlite3.Connection, columns: Columns, generation: int) -> Col
     """``columns`` brought to ``generation``: changed rows read again, or all of them."""
     if generation == columns.generation:
         return columns
-    log_from = _meta(conn, "log_from")
-    if generation < columns.generation or log_from > columns.generation + 1:
+    touched = touched_since(conn, columns.generation, generation)
+    if touched is None:
         return load(conn, generation)
-    touched = [
-        row[0]
-        for row in conn.execute(
-            "SELECT DISTINCT role FROM role_changes WHERE generation > ? AND generation <= ?",
-            (columns.generation, generation),
-        )
-    ]
     reread(conn, columns, touched)
     columns.generation = generation
+    columns.count = int(np.count_nonzero(columns.alive))
     return columns
+
+
+def touched_since(conn: sqlite3.Connection, since: int, generation: int) -> list[int] | None:
+    """The rowids written after generation ``since`` up to ``generation``; None when the
+    log no longer goes back that far (or ``since`` is from before a rebuild)."""
+    if generation < since or _meta(conn, "log_from") > since + 1:
+        return None
+    rows = conn.execute(
+        "SELECT DISTINCT role FROM role_changes WHERE generation > ? AND generation <= ?",
+        (since, generation),
+    )
+    return [row[0] for row in rows]
 
 
 def reread(conn: sqlite3.Connection, columns: Columns, touched: Iterable[int]) -> None:

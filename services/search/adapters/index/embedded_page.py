@@ -40,6 +40,21 @@ def text_match(conn: sqlite3.Connection, match: str, scores: bool) -> TextMatch:
     return TextMatch(np.array(roles, np.int64), np.array(values, np.float64))
 
 
+def text_match_update(
+    conn: sqlite3.Connection, match: str, previous: TextMatch, touched: list[int]
+) -> TextMatch:
+    """``previous`` with the ``touched`` rows matched again, one by one. Scores of the rows
+    not touched are carried over as they were (see ``embedded._text`` for when)."""
+    keep = ~np.isin(previous.roles, np.array(touched, np.int64))
+    expression = f"-{_BM25}" if previous.scores is not None else "1"
+    again = [(r, v) for r in touched if (v := _one(conn, expression, match, r)) is not None]
+    roles = np.concatenate([previous.roles[keep], np.array([r for r, _ in again], np.int64)])
+    if previous.scores is None:
+        return TextMatch(roles, None)
+    scores = np.concatenate([previous.scores[keep], np.array([v for _, v in again], float)])
+    return TextMatch(roles, scores)
+
+
 def page_of(
     conn: sqlite3.Connection, query: SearchQuery, planned: Planned, match: str | None
 ) -> SearchPage:
