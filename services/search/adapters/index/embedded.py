@@ -223,7 +223,7 @@ class SqliteSearchIndex:
         if query.terms:
             match = text.match_expression(query.terms, self.synonyms, self._words.get(conn))
             if match is not None:
-                found = self._text(conn, generation, match, query)
+                found = self._text(conn, generation, match, query, private)
         organisations = _roles_of(conn, query.organisation_ids)
         if private:
             columns = columns_of.load(conn, generation)
@@ -232,9 +232,18 @@ class SqliteSearchIndex:
         return plans.plan(columns, query, found, organisations), match
 
     def _text(
-        self, conn: sqlite3.Connection, generation: int, match: str, query: SearchQuery
+        self,
+        conn: sqlite3.Connection,
+        generation: int,
+        match: str,
+        query: SearchQuery,
+        private: bool = False,
     ) -> plans.TextMatch:
         key = (match, plans.effective_sort(query, True) is Sort.RELEVANCE)
+        if private:
+            # Inside an uncommitted write: its generation may yet be rolled back and reused
+            # by another write, so nothing seen here may be cached under it.
+            return pages.text_match(conn, match, scores=key[1])
         with self._matches_lock:
             cached = self._matches.get(key)
         if cached is not None and cached[0] == generation:
