@@ -205,7 +205,6 @@ class Registry:
         self._schemas: dict[tuple[str, int], dict[str, Any]] = {}
         self._validators: dict[tuple[str, int], Draft202012Validator] = {}
         self._fast: dict[tuple[str, int], Any] = {}
-        self._batch: dict[tuple[str, int], Any] = {}
 
     def topic(self, name: str) -> Topic:
         try:
@@ -237,16 +236,8 @@ class Registry:
             raise to_schema_error(error, f"{topic} v{version}: ")
 
     def validate_many(self, items: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        """``validate`` for each (topic, envelope) of a batch, raising at the first invalid one.
-
-        Same verdicts: the same schemas, compiled once more with the ``date-time`` check
-        remembered per text, because the events of one batch share their timestamps (four
-        a role event) and each check is a call from Rust back into Python. Anything not
-        plainly valid goes through ``validate``, which explains it."""
+        """``validate`` for each (topic, envelope) of a batch, raising at the first invalid one."""
         for topic, envelope in items:
-            version = envelope.get("event_version") if isinstance(envelope, Mapping) else None
-            if type(version) is int and self._batch_validator(topic, version).is_valid(envelope):
-                continue
             self.validate(topic, envelope)
 
     def examples(self, topic: str, version: int | None = None) -> list[tuple[Path, dict[str, Any]]]:
@@ -291,19 +282,11 @@ class Registry:
             self._fast[key] = jsonschema_rs.validator_for(
                 self._schema(topic, version),
                 validate_formats=True,
-                formats={"date-time": _is_rfc3339_or_false},
-            )
-        return self._fast[key]
-
-    def _batch_validator(self, topic: str, version: int) -> Any:
-        key = (topic, version)
-        if key not in self._batch:
-            self._batch[key] = jsonschema_rs.validator_for(
-                self._schema(topic, version),
-                validate_formats=True,
+                # Remembered per text: the events of a batch share their timestamps (four a
+                # role event), and each check is a call from Rust back into Python.
                 formats={"date-time": _remembered_rfc3339},
             )
-        return self._batch[key]
+        return self._fast[key]
 
     def _find_schema_files(self, topic: str) -> dict[int, Path]:
         files = {}
