@@ -11,7 +11,7 @@ import pytest
 
 from services.common.geo.distance import distance_km
 from services.search.adapters.index.port import SearchIndex
-from services.search.domain.query import RemoteMode, Sort
+from services.search.domain.query import RemoteMode, SearchQuery, Sort
 from tests.contract.search.builders import (
     B1_1BB,
     BN1_1AA,
@@ -22,6 +22,7 @@ from tests.contract.search.builders import (
     ORIGIN,
     SE1_7PB,
     SW1A_1AA,
+    TODAY,
     TR18_2HJ,
     add,
     at,
@@ -32,6 +33,8 @@ from tests.contract.search.builders import (
     remote_role,
     role,
     search,
+    walk,
+    walked_ids,
 )
 
 # Distances are compared to the metre or two: both adapters use the same sphere.
@@ -227,3 +230,41 @@ def test_distance_sort_orders_real_postcodes(search_index: SearchIndex) -> None:
     expected = ["SE1 7PB", "SW1A 1AA", "BN1 1AA", "CB2 1TN", "B1 1BB"]
     assert ids(page) == [roles[postcode].id for postcode in expected]
     assert [hit.nearest.postcode for hit in page.hits if hit.nearest] == expected
+
+
+def test_cursor_walks_on_by_distance_through_remote_roles_located_far_away(
+    search_index: SearchIndex,
+) -> None:
+    # Made farthest first, so their ids sort the opposite way to their distances: an index
+    # that stopped measuring remote roles beyond the radius would page them by id.
+    edinburgh = role(remote=True, locations=(EH1_1YZ,))
+    manchester = role(remote=True, locations=(M1_1AE,))
+    birmingham = role(remote=True, locations=(B1_1BB,))
+    near = role(locations=at(1.0, 0))
+    home = remote_role()
+    add(search_index, edinburgh, manchester, birmingham, near, home)
+    query = SearchQuery(today=TODAY, origin=ORIGIN, radius_km=10, sort=Sort.DISTANCE, per_page=1)
+
+    pages = walk(search_index, query)
+
+    order = [near.id, birmingham.id, manchester.id, edinburgh.id, home.id]
+    assert walked_ids(pages) == order
+    assert [page.total for page in pages] == [5] * 5
+
+
+def test_more_follows_a_page_filled_exactly_by_roles_within_the_radius(
+    search_index: SearchIndex,
+) -> None:
+    inside = [role(locations=at(km, 90)) for km in (1.0, 2.0)]
+    home = remote_role()
+    add(search_index, *inside, home)
+
+    page = search(search_index, origin=ORIGIN, radius_km=10, sort=Sort.DISTANCE, per_page=2)
+
+    assert ids(page) == [r.id for r in inside]
+    assert page.total == 3
+    assert page.next_after is not None, "the remote role is still to come"
+    following = search(
+        search_index, origin=ORIGIN, radius_km=10, sort=Sort.DISTANCE, after=page.next_after
+    )
+    assert ids(following) == [home.id]

@@ -100,6 +100,7 @@ class Columns:
         # Per kind of code, one row of bits per code: a facet is counted in one operation.
         self.kinds: dict[str, CodeBits] = {}
         self.points = Points.of(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        self._open: tuple[tuple[int, int], np.ndarray] | None = None
         self.grow(capacity)
 
     # --- shape ------------------------------------------------------------------------
@@ -125,6 +126,14 @@ class Columns:
             found.widen(size // 8)
         self.capacity = size
         assert old <= size
+
+    def open_on(self, day: int) -> np.ndarray:
+        """The roles alive and not closed before ``day`` (an ordinal). Every search starts
+        from it, so it is kept per generation and day; callers must not change it."""
+        key = (self.generation, day)
+        if self._open is None or self._open[0] != key:
+            self._open = (key, self.alive & (self.closes >= day))
+        return self._open[1]
 
     def bits(self, kind: str, code: str) -> Bits:
         found = self.kinds.get(kind)

@@ -8,22 +8,18 @@ ever looked at one by one. Text matching stays in SQLite FTS5 (``TextMatch``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from services.common.geo.distance import EARTH_RADIUS_KM, distance_km
+from services.search.adapters.index import embedded_geo as geo
 from services.search.adapters.index.embedded_columns import LAST, Columns
-from services.search.domain.documents import FACETS, GeoPoint
+from services.search.domain.documents import FACETS
 from services.search.domain.query import RemoteMode, SearchQuery, Sort
 
 Mask = np.ndarray
-# Distances this close to the radius are measured again with the exact scalar formula the
-# brute-force oracle uses, so vectorised rounding never moves a role across the edge.
-_EDGE_KM = 1e-9
 
 
 @dataclass
@@ -55,16 +51,26 @@ def plan(
     """``organisations``: the rowids of the roles of ``query.organisation_ids``, which SQL
     finds by its index (rarely asked, so not worth a column per process)."""
     base = _base(columns, query, text, organisations)
-    in_radius, distance = _geography(columns, query, base)
-    candidates = base if in_radius is None else base & (columns.remote | in_radius)
-    tests = _facet_tests(columns, query, in_radius)
+    in_radius, distance, near = _geography(columns, query)
+    include = None if in_radius is None else columns.remote | in_radius
+    candidates = base if include is None else base & include
+    tests = _facet_tests(columns, query, in_radius, include)
     matches = candidates.copy()
     for test in tests.values():
         matches &= test
     score = _dense_scores(columns, text)
     values = _sort_values(columns, query, text, distance, score)
-    roles, sort_values, more, total = _page(columns, query, matches, values)
-    include = columns.remote | in_radius if in_radius is not None else None
+    by_distance = values is distance
+    roles, sort_values, more, total = _page(
+        columns, query, matches, values, near if by_distance else None
+    )
+    # Evaluated in this order: measuring far is a pass over the catalogue.
+    if (
+        by_distance
+        and _far_needed(query, sort_values)
+        and _measure_far(columns, query, matches, distance)
+    ):
+        roles, sort_values, more, total = _page(columns, query, matches, values)
     return Planned(
         total=total,
         roles=roles,
@@ -80,7 +86,7 @@ def plan(
 
 def _base(columns: Columns, query: SearchQuery, text: TextMatch | None, organisations: Any) -> Mask:
     """Every filter that is not a facet: what the facets are counted among."""
-    mask = columns.alive & (columns.closes >= query.today.toordinal())
+    mask = columns.open_on(query.today.toordinal()).copy()
     if query.age is not None:
         mask &= (columns.min_age <= query.age) & (columns.max_age >= query.age)
     if query.starts_before is not None:
@@ -124,7 +130,9 @@ def _all_of(columns: Columns, kind: str, codes: Iterable[str]) -> Mask:
     return _unpack(packed, columns.capacity)
 
 
-def _facet_tests(columns: Columns, query: SearchQuery, in_radius: Mask | None) -> dict[str, Mask]:
+def _facet_tests(
+    columns: Columns, query: SearchQuery, in_radius: Mask | None, include: Mask | None
+) -> dict[str, Mask]:
     tests: dict[str, Mask] = {}
     for name in ("causes", "skills", "commitment"):
         wanted = getattr(query, name)
@@ -132,86 +140,61 @@ def _facet_tests(columns: Columns, query: SearchQuery, in_radius: Mask | None) -
             tests[name] = _any_of(columns, name, wanted)
     if query.accessibility:
         tests["accessibility"] = _all_of(columns, "accessibility", query.accessibility)
-    remote = _remote_test(columns, query.remote, in_radius)
+    remote = _remote_test(columns, query.remote, in_radius, include)
     if remote is not None:
         tests["remote"] = remote
     return tests
 
 
-def _remote_test(columns: Columns, mode: RemoteMode, in_radius: Mask | None) -> Mask | None:
+def _remote_test(
+    columns: Columns, mode: RemoteMode, in_radius: Mask | None, include: Mask | None
+) -> Mask | None:
+    """``include``: the remote=include view of the place (remote, or within the radius)."""
     if mode is RemoteMode.ONLY:
         return columns.remote
     if mode is RemoteMode.EXCLUDE:
         return in_radius if in_radius is not None else columns.located
-    return columns.remote | in_radius if in_radius is not None else None
+    return include
 
 
 # --- distance ----------------------------------------------------------------------------
 
 
-def _geography(columns: Columns, query: SearchQuery, base: Mask) -> tuple[Mask | None, Any]:
-    """Which roles have a location within the radius, and each role's nearest distance
-    (LAST without one). None, None without an origin."""
+def _geography(columns: Columns, query: SearchQuery) -> tuple[Mask | None, Any, Any]:
+    """Which roles have a location within the radius (as a mask and as sorted rowids), and
+    the nearest distance of each role with a location in the circle's box (LAST for the
+    others). None, None, None without an origin. Remote roles with locations only outside
+    the box are measured by ``_measure_far``, when the page needs them."""
     origin = query.origin
     if origin is None:
-        return None, None
+        return None, None, None
     distance = np.full(columns.capacity, LAST)
     in_radius = np.zeros(columns.capacity, bool)
+    chosen = geo.in_box(columns, origin, query.radius_km)
+    near = geo.measure(columns.points, chosen, origin, query.radius_km, distance, in_radius)
+    return in_radius, distance, geo.distinct(near, columns.capacity)
+
+
+def _far_needed(query: SearchQuery, sort_values: list[tuple[Any, ...]]) -> bool:
+    """Whether a remote role located outside the box could change this page. Such a role is
+    farther than the radius, so it cannot displace a page of roles within the radius: at
+    a million roles, most postcode searches. (A page after a cursor beyond the radius holds
+    only values beyond it, so it measures them too.)"""
+    return not sort_values or max(float(v[0]) for v in sort_values) > query.radius_km
+
+
+def _measure_far(columns: Columns, query: SearchQuery, matches: Mask, distance: Any) -> bool:
+    """Nearest distances of the matching remote roles not measured in the box: they match
+    at any distance and are still sorted by their nearest location. False if none."""
+    assert query.origin is not None
+    far = np.flatnonzero(matches & columns.remote & columns.located & (distance == LAST))
+    if not len(far):
+        return False
     points = columns.points
-    chosen = _in_box(columns, origin, query.radius_km)
-    _measure(points, chosen, origin, query.radius_km, distance, in_radius)
-    # A remote role with locations matches at any distance and is still sorted by its
-    # nearest one, which may lie outside the box.
-    far = np.flatnonzero(base & columns.remote & columns.located & (distance == LAST))
-    if len(far):
-        chosen = np.flatnonzero(np.isin(points.role, far) & points.valid)
-        _measure(points, chosen, origin, query.radius_km, distance, in_radius)
-    return in_radius, distance
-
-
-def _in_box(columns: Columns, origin: GeoPoint, radius_km: float) -> np.ndarray:
-    north, south, east, west = _box(origin, radius_km)
-    points = columns.points
-    lo = int(np.searchsorted(points.lat[: points.sorted_n], south, "left"))
-    hi = int(np.searchsorted(points.lat[: points.sorted_n], north, "right"))
-    band = np.arange(lo, hi)
-    tail = np.arange(points.sorted_n, len(points.lat))
-    tail = tail[(points.lat[tail] >= south) & (points.lat[tail] <= north)]
-    chosen = np.concatenate([band, tail])
-    lon = points.lon[chosen]
-    return chosen[(lon >= west) & (lon <= east) & points.valid[chosen]]
-
-
-def _box(origin: GeoPoint, radius_km: float) -> tuple[float, float, float, float]:
-    """A lat/lon box holding the whole circle (with a little slack for rounding)."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM) * 1.001 + 1e-6
-    widest = min(89.9, abs(origin.latitude) + dlat)
-    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(math.radians(widest))))
-    dlon = dlon * 1.001 + 1e-6
-    lat, lon = origin.latitude, origin.longitude
-    return lat + dlat, lat - dlat, lon + dlon, lon - dlon
-
-
-def _measure(
-    points: Any, chosen: np.ndarray, origin: GeoPoint, radius: float, distance: Any, inside: Mask
-) -> None:
-    lat, lon, roles = points.lat[chosen], points.lon[chosen], points.role[chosen]
-    d = _haversine(origin, lat, lon)
-    edge = np.flatnonzero(np.abs(d - radius) <= _EDGE_KM)
-    for i in edge:
-        d[i] = distance_km(origin.latitude, origin.longitude, float(lat[i]), float(lon[i]))
-    np.minimum.at(distance, roles, d)
-    inside[roles[d <= radius]] = True
-
-
-def _haversine(origin: GeoPoint, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """``services.common.geo.distance.distance_km``, vectorised."""
-    phi1, phi2 = math.radians(origin.latitude), np.radians(lat)
-    h = (
-        np.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon - origin.longitude) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    chosen = np.flatnonzero(np.isin(points.role, far) & points.valid)
+    unused = np.zeros(columns.capacity, bool)  # they match whatever the distance
+    geo.measure(points, chosen, query.origin, query.radius_km, distance, unused)
+    return True
 
 
 # --- order and page ------------------------------------------------------------------------
@@ -254,18 +237,46 @@ def _sort_values(
 
 
 def _page(
-    columns: Columns, query: SearchQuery, matches: Mask, values: np.ndarray
+    columns: Columns,
+    query: SearchQuery,
+    matches: Mask,
+    values: np.ndarray,
+    near: np.ndarray | None = None,
 ) -> tuple[list[int], list[tuple[Any, ...]], bool, int]:
+    """``near``: rowids whose values are below every other match's (the roles within the
+    radius, by distance). When enough of them match, the page comes from them alone
+    instead of from every match in the catalogue."""
+    need = query.offset + query.per_page
+    found, total, beyond = _found(query, matches, values, near, need, columns)
+    chosen = _smallest(columns, found, values, need)
+    keys = sorted((float(values[r]), columns.ids[r].decode(), int(r)) for r in chosen)
+    page = keys[query.offset : need]
+    more = query.offset + len(page) < len(found) + beyond
+    return [r for _, _, r in page], [(v, i) for v, i, _ in page], more, total
+
+
+def _found(
+    query: SearchQuery,
+    matches: Mask,
+    values: np.ndarray,
+    near: np.ndarray | None,
+    need: int,
+    columns: Columns,
+) -> tuple[np.ndarray, int, int]:
+    """The matches the page is chosen from (after the cursor), the total, and how many
+    more matches sort after all of those."""
+    if near is not None:
+        found = near[matches[near]]
+        total = int(np.count_nonzero(matches))
+        if query.after is not None:
+            found = _after(columns, found, values, query.after)
+        if len(found) >= need:
+            return found, total, total - int(np.count_nonzero(matches[near]))
     found = np.flatnonzero(matches)
     total = len(found)
     if query.after is not None:
         found = _after(columns, found, values, query.after)
-    need = query.offset + query.per_page
-    chosen = _smallest(columns, found, values, need)
-    keys = sorted((float(values[r]), columns.ids[r].decode(), int(r)) for r in chosen)
-    page = keys[query.offset : need]
-    more = query.offset + len(page) < len(found)
-    return [r for _, _, r in page], [(v, i) for v, i, _ in page], more, total
+    return found, total, 0
 
 
 def _after(columns: Columns, found: np.ndarray, values: np.ndarray, after: tuple) -> np.ndarray:
@@ -283,6 +294,12 @@ def _smallest(columns: Columns, found: np.ndarray, values: np.ndarray, need: int
     if len(found) <= need:
         return found
     v = values[found]
+    if len(found) > 8 * need:
+        # A postcode search's matches are mostly remote roles without a distance (LAST)
+        # at a million roles: when the others fill the page, partition only those.
+        valued = v < LAST
+        if np.count_nonzero(valued) >= need:
+            found, v = found[valued], v[valued]
     cut = np.partition(v, need - 1)[need - 1]
     found = found[v <= cut]
     order = np.lexsort((columns.id_key[found], values[found]))

@@ -23,6 +23,7 @@ from services.search.domain.query import fuzzy_edits, query_terms
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MAX_FUZZY = 50  # Elasticsearch's fuzzy max_expansions default
 _WORDS_TTL_S = 5.0  # other processes (a reindex) may add words; look again after this
+_NEAR_KEPT = 10_000  # terms whose near misses are remembered, per word list
 
 
 @dataclass(frozen=True)
@@ -59,31 +60,51 @@ class WordList:
     """The distinct words of indexed titles and summaries (for typo tolerance), cached."""
 
     def __init__(self) -> None:
-        self._words: list[str] = []
+        self._words = TitleWords([])
         self._loaded_at = -1.0
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         self._loaded_at = -1.0
 
-    def get(self, conn: sqlite3.Connection) -> list[str]:
+    def get(self, conn: sqlite3.Connection) -> TitleWords:
         with self._lock:
             if self._loaded_at < 0 or time.monotonic() - self._loaded_at > _WORDS_TTL_S:
-                self._words = [r[0] for r in conn.execute("SELECT word FROM title_words")]
+                words = [r[0] for r in conn.execute("SELECT word FROM title_words")]
+                if words != self._words.words:
+                    self._words = TitleWords(words)
                 self._loaded_at = time.monotonic()
             return self._words
+
+
+class TitleWords:
+    """One reading of the word list, remembering each term's near misses: finding them is a
+    fuzzy scan of every word (3 ms at a million roles), and people type the same words."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self._near: dict[str, list[str]] = {}
+
+    def near_misses(self, term: str) -> list[str]:
+        found = self._near.get(term)
+        if found is None:
+            found = _near_misses(term, self.words)
+            if len(self._near) >= _NEAR_KEPT:
+                self._near.clear()  # a bound, not an LRU: typed terms repeat within minutes
+            self._near[term] = found
+        return found
 
 
 def words_of(*texts: str) -> set[str]:
     return {w for t in texts for w in _WORD.findall(t.lower())}
 
 
-def match_expression(terms: Sequence[str], synonyms: SynonymTable, words: list[str]) -> str:
+def match_expression(terms: Sequence[str], synonyms: SynonymTable, words: TitleWords) -> str:
     """Every term must match: itself (stemmed), a synonym, or a near-miss in title/summary."""
     groups = []
     for term in terms:
         options = [_quote(term)] + [_quote(p) for p in sorted(synonyms.alternatives(term))]
-        near = _near_misses(term, words)
+        near = words.near_misses(term)
         if near:
             options.append("{title summary} : (" + " OR ".join(map(_quote, near)) + ")")
         groups.append("(" + " OR ".join(options) + ")")
@@ -115,4 +136,11 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-__all__ = ["SynonymTable", "WordList", "match_expression", "prefix_expression", "query_terms"]
+__all__ = [
+    "SynonymTable",
+    "TitleWords",
+    "WordList",
+    "match_expression",
+    "prefix_expression",
+    "query_terms",
+]
