@@ -5,7 +5,10 @@ Keeping env.py logic here means four services do not carry four copies of it.
 
 from __future__ import annotations
 
+import fcntl
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,7 +25,29 @@ def alembic_config(script_location: Path, url: str) -> AlembicConfig:
 
 def upgrade(script_location: Path, url: str, revision: str = "head") -> None:
     """Bring a service's database up to date (run at start-up and by ``cli migrate``)."""
-    command.upgrade(alembic_config(script_location, url), revision)
+    with _sqlite_file_lock(url):
+        command.upgrade(alembic_config(script_location, url), revision)
+
+
+@contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    """One migration at a time on a SQLite file. PostgreSQL has its advisory lock
+    (``run_env``); SQLite has none, so gunicorn workers starting together on a fresh data
+    folder each created the same tables and all but one failed. The later ones now wait,
+    then find nothing to do."""
+    parsed = sa.engine.make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    lock = Path(f"{database}.migrating")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_env(target_metadata: sa.MetaData, service: str) -> None:
