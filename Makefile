@@ -92,6 +92,7 @@ bench: install data system-deps ## Benchmarks at Do-it scale (both adapters side
 	$(PY) -m bench.post_to_searchable --posts 200
 	$(PY) -m bench.percolate --saved 100000 --roles 200
 	$(PY) -m bench.candidates --volunteers 100000 --tasks 200
+	$(PY) -m bench.candidates --volunteers 200000 --tasks 200 --json var/bench/candidates_200k.json
 	$(PY) -m bench.relay_throughput --events 20000
 	$(PY) -m bench.report
 
