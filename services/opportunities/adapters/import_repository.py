@@ -7,16 +7,21 @@ own, so the role repository and its domain objects stay as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.common.envelope import to_jsonable
+from services.common.outbox import RememberedProcessor, insert_many
 from services.opportunities.adapters.opportunity_repository import new_row
 from services.opportunities.adapters.orm import opportunities, organisation_members, organisations
 from services.opportunities.adapters.repository import _columns as organisation_columns
+from services.opportunities.domain.details import CODED_FIELDS, Details, plain_value
 from services.opportunities.domain.importing import compact_postcode, normalise
 from services.opportunities.domain.opportunity import Opportunity
 from services.opportunities.domain.organisation import Organisation
@@ -68,6 +73,7 @@ class Provenance:
 
 
 _FIRST = ("source", "source_id", "merge_key", "imported_at")
+_JSON_COLUMNS = frozenset(c.name for c in opportunities.columns if isinstance(c.type, sa.JSON))
 
 
 @dataclass
@@ -136,15 +142,21 @@ class ImportRepository:
         in one executemany. Inserting and then updating the provenance cost a statement per
         role and, through the open-data trigger, a second change number."""
         first = {o["b_id"]: {c: o[c] for c in _FIRST} for o in origins}
-        rows = [new_row(role) | first[role.id] for role in roles]
-        if rows:
-            self.session.execute(_new_roles.insert(), rows)
+        roles = list(roles)
+        if not roles:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            writer = sqlite_role_rows(connection.dialect)
+            connection.exec_driver_sql(writer.insert, writer.rows(roles, first))
+        else:  # PostgreSQL: SQLAlchemy's own binding (JSON columns, psycopg's types)
+            self.session.execute(_new_roles.insert(), [new_row(r) | first[r.id] for r in roles])
 
     def write(self, pending: Pending) -> None:
         """A batch's provenance in a few statements (executemany) rather than several a role."""
         t, p = import_records, provenance
         if pending.new_links:
-            self.session.execute(t.insert(), pending.new_links)
+            insert_many(self.session, t, pending.new_links)
         if pending.changed_links:
             where = (t.c.source == sa.bindparam("b_source")) & (
                 t.c.source_id == sa.bindparam("b_source_id")
@@ -186,3 +198,94 @@ class ImportRepository:
             row.merge_key,
             tuple((s.source, s.source_id) for s in sources),
         )
+
+
+class SqliteRoleRows:
+    """New roles' rows as SQLite stores them, for an executemany with no SQLAlchemy per value.
+
+    SQLAlchemy runs a bind processor per value of every row (JSON columns: ``to_jsonable``
+    then ``json.dumps``), which cost a bulk import a fifth of its time. Here each column's
+    processor is the dialect's own, so the stored text is the same
+    (tests/unit/opportunities/test_import_role_rows.py reads both back), but it runs once per
+    distinct value: a batch's roles share their times (``uow.now``) and flags, and an
+    import's roles the same few code lists (remembered across batches, a bounded number).
+    """
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        # Columns in the order ``rows`` reads them: the role's details, the role, provenance.
+        names = (*_DETAILS, *_ROLE, *_FIRST)
+        assert sorted(names) == sorted(c.name for c in _new_roles.columns)
+        quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+        marks = ", ".join("?" for _ in names)  # pysqlite's paramstyle is qmark
+        self.insert = f"INSERT INTO {_new_roles.name} ({quoted}) VALUES ({marks})"
+        self.json: list[tuple[int, _JsonText]] = []
+        self.other: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, name in enumerate(names):
+            process = _new_roles.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if name in _JSON_COLUMNS:
+                assert process is not None
+                self.json.append((index, _JsonText(process, name in CODED_FIELDS)))
+            elif process is not None:
+                self.other.append((index, process))
+
+    def rows(
+        self, roles: Iterable[Opportunity], first: Mapping[str, Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """``new_row(role) | first[role.id]`` of each role, as parameters of ``insert``."""
+        # Times are remembered by object, so only for this batch (which keeps them alive).
+        batch = [(index, RememberedProcessor(process)) for index, process in self.other]
+        converters: list[tuple[int, Callable[[Any], Any]]] = [*self.json, *batch]
+        return [_row(role, first[role.id], converters) for role in roles]
+
+
+def _row(
+    role: Opportunity, first: Mapping[str, Any], converters: list[tuple[int, Callable[[Any], Any]]]
+) -> tuple[Any, ...]:
+    row = [*_details_of(role.details), *_role_of(role), *[first[name] for name in _FIRST]]
+    row[_COMMITMENT] = role.details.commitment.value
+    row[_STATUS] = role.status.value
+    for index, convert in converters:
+        row[index] = convert(row[index])
+    return tuple(row)
+
+
+@functools.lru_cache(maxsize=8)  # one a database (engine) in use; tests make many
+def sqlite_role_rows(dialect: sa.Dialect) -> SqliteRoleRows:
+    return SqliteRoleRows(dialect)
+
+
+# What ``new_row`` takes from a role, as attribute getters (one C call for each group).
+_DETAILS = tuple(Details.__dataclass_fields__)
+_ROLE = ("id", "organisation_id", "status", "revision", "published_at", "created_at",
+         "updated_at", "confirmed_at")  # fmt: skip
+_details_of = operator.attrgetter(*_DETAILS)
+_role_of = operator.attrgetter(*_ROLE)
+_COMMITMENT = _DETAILS.index("commitment")
+_STATUS = len(_DETAILS) + _ROLE.index("status")
+
+
+class _JsonText:
+    """A JSON column's text from the Details' value (``new_row`` stores
+    ``to_jsonable(plain_value(value))``), remembered for coded lists and empty tuples:
+    codes are checked to be text, so equal tuples give equal JSON."""
+
+    LIMIT = 10_000  # texts remembered at most: a file's code lists are a few hundred
+
+    def __init__(self, process: Callable[[Any], Any], coded: bool) -> None:
+        self.process = process
+        self.coded = coded
+        self.seen: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        remember = type(value) is tuple and (self.coded or not value)
+        if not remember:
+            return self._text(value)
+        text = self.seen.get(value)
+        if text is None:
+            if len(self.seen) >= self.LIMIT:
+                self.seen.clear()
+            text = self.seen[value] = self._text(value)
+        return text
+
+    def _text(self, value: Any) -> Any:
+        return self.process(to_jsonable(plain_value(value)))

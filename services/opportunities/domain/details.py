@@ -91,10 +91,14 @@ class Details:
         # Not dataclasses.asdict: it deep-copies every value, and each role's events take
         # two snapshots, so a bulk import spent a fifth of its time here. The nested
         # dataclasses hold only scalars, so one level of conversion is the same result.
-        out: dict[str, Any] = {}
-        for name in _DETAIL_NAMES:
-            value = getattr(self, name)
-            out[name] = [_flat(v) for v in value] if type(value) is tuple else value
+        # Coded lists hold only text (tuple[str, ...]): copied whole, not a call per code.
+        fields = self.__dict__
+        out = {name: fields[name] for name in _DETAIL_NAMES}
+        for name in CODED_FIELDS:
+            if type(out[name]) is tuple:
+                out[name] = list(out[name])
+        for name in _NESTED_FIELDS:
+            out[name] = plain_value(out[name])
         out["commitment"] = self.commitment.value
         return out
 
@@ -189,6 +193,15 @@ _NESTED = {
     kind: tuple(f.name for f in dataclasses.fields(kind))
     for kind in (Location, DatedSession, Question)
 }
+
+
+_NESTED_FIELDS = ("dated_sessions", "locations", "questions")
+
+
+def plain_value(value: Any) -> Any:
+    """One field's value as ``Details.as_dict`` gives it: a tuple as a list, its dataclasses
+    as dicts; anything else as it is."""
+    return [_flat(v) for v in value] if type(value) is tuple else value
 
 
 def _flat(value: Any) -> Any:
