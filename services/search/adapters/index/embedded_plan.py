@@ -161,8 +161,8 @@ def _remote_test(
 
 
 def _geography(columns: Columns, query: SearchQuery) -> tuple[Mask | None, Any, Any]:
-    """Which roles have a location within the radius (as a mask and as sorted rowids), and
-    the nearest distance of each role with a location in the circle's box (LAST for the
+    """Which roles have a location within the radius (as a mask and as rowids), and the
+    nearest distance of each role with a location in the circle's box (LAST for the
     others). None, None, None without an origin. Remote roles with locations only outside
     the box are measured by ``_measure_far``, when the page needs them."""
     origin = query.origin
