@@ -13,7 +13,7 @@ from services.search.domain.query import SearchQuery
 
 EMPTY = {
     "hits": {"total": {"value": 0}, "hits": []},
-    "aggregations": {name: {"values": {"buckets": []}} for name in FACETS},
+    "aggregations": {name: {"buckets": []} for name in FACETS},
 }
 
 SUGGESTED: dict[str, Any] = {"suggest": {"titles": [{"options": []}]}}

@@ -97,11 +97,44 @@ def test_facet_filters_go_to_the_post_filter_and_each_facet_skips_its_own() -> N
         }
     }
     assert body["post_filter"] == {"bool": {"filter": [causes, access, REMOTE]}}
-    assert body["aggs"]["causes"]["filter"] == {"bool": {"filter": [access, REMOTE]}}
-    assert body["aggs"]["remote"]["filter"] == {"bool": {"filter": [causes, access]}}
-    assert body["aggs"]["skills"]["filter"] == {"bool": {"filter": [causes, access, REMOTE]}}
-    assert body["aggs"]["remote"]["aggs"] == {"values": {"terms": {"field": "remote", "size": 100}}}
-    assert set(body["aggs"]) == {"causes", "skills", "commitment", "accessibility", "remote"}
+    under = _facets_under(body["aggs"])
+    assert under["causes"] == {"bool": {"filter": [access, REMOTE]}}
+    assert under["accessibility"] == {"bool": {"filter": [causes, REMOTE]}}
+    assert under["remote"] == {"bool": {"filter": [causes, access]}}
+    # Facets sharing their other filters share one filter aggregation.
+    assert under["skills"] == under["commitment"] == {"bool": {"filter": [causes, access, REMOTE]}}
+    assert len(body["aggs"]) == 4
+    (remote,) = [
+        group["aggs"]["remote"] for group in body["aggs"].values() if "remote" in group["aggs"]
+    ]
+    assert remote == {"terms": {"field": "remote", "size": 100}}
+
+
+def test_without_facet_filters_every_facet_is_a_plain_terms_aggregation() -> None:
+    body = build.search_body(_query(origin=LONDON))
+    assert body["aggs"] == {
+        name: {"terms": {"field": name, "size": 100}}
+        for name in ("causes", "skills", "commitment", "accessibility", "remote")
+    }
+
+
+def test_one_facet_filter_leaves_its_own_facet_unfiltered() -> None:
+    body = build.search_body(_query(causes=frozenset({"Environment"})))
+    causes = {"terms": {"causes": ["Environment"]}}
+    assert body["aggs"]["causes"] == {"terms": {"field": "causes", "size": 100}}
+    under = _facets_under(body["aggs"])
+    assert set(under) == {"skills", "commitment", "accessibility", "remote"}
+    assert all(filters == {"bool": {"filter": [causes]}} for filters in under.values())
+
+
+def _facets_under(aggs: dict) -> dict[str, dict]:
+    """Each facet counted under a filter aggregation, with that filter."""
+    return {
+        name: group["filter"]
+        for group in aggs.values()
+        if "filter" in group
+        for name in group["aggs"]
+    }
 
 
 def test_each_term_must_match_all_text_or_title_and_summary_with_typos() -> None:
@@ -151,13 +184,17 @@ def test_pages_by_offset_or_by_cursor() -> None:
 
 def test_facet_counts_read_codes_and_booleans() -> None:
     def agg(*buckets: dict) -> dict:
-        return {"values": {"buckets": list(buckets)}}
+        return {"buckets": list(buckets)}
 
+    # As Elasticsearch answers facet_aggregations: some at the top, some under a filter.
     aggregations = {
         "causes": agg({"key": "Environment", "doc_count": 2}, {"key": "Care", "doc_count": 5}),
-        "skills": agg(),
-        "commitment": agg({"key": "regular", "doc_count": 1}),
-        "accessibility": agg(),
+        "facets_filtered_1": {
+            "doc_count": 9,
+            "skills": agg(),
+            "commitment": agg({"key": "regular", "doc_count": 1}),
+        },
+        "facets_filtered_2": {"doc_count": 4, "accessibility": agg()},
         "remote": agg({"key": 1, "key_as_string": "true", "doc_count": 3}),
     }
     assert build.facet_counts(aggregations) == {

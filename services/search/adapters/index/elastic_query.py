@@ -2,7 +2,7 @@
 
 Facets follow the contract ("each facet counts the matches under every filter except its
 own"): the query holds every filter that is not a facet's, ``post_filter`` the facet filters,
-and each facet is a ``filter`` aggregation with all facet filters but its own.
+and each facet counts among the matches of all facet filters but its own.
 
 The remote facet's own filter is the remote mode. The query holds the ``remote=include`` view
 of the place (within the radius, or remote); ``only`` and ``exclude`` narrow it in the post
@@ -11,6 +11,7 @@ filter, so the remote facet can count the include view.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from services.search.adapters.index.elastic_mapping import ENGLISH
@@ -18,6 +19,7 @@ from services.search.domain.documents import FACETS, GeoPoint
 from services.search.domain.query import RemoteMode, SearchQuery, Sort, fuzzy_edits
 
 FACET_SIZE = 100  # more than any vocabulary has codes
+_GROUP = "facets_filtered_"  # facets counted under one filter aggregation: ``_GROUP`` + n
 HIGHLIGHT_FIELDS = ("summary", "description", "title")  # the snippet comes from the first
 _FUZZY_FIELDS = ("title", "summary")
 
@@ -143,22 +145,37 @@ def geo_distance(origin: GeoPoint, radius_km: float) -> Clause:
 
 
 def facet_aggregations(query: SearchQuery) -> dict[str, Any]:
+    """A terms aggregation per facet, among the matches of every facet filter but its own.
+
+    Facets whose other filters are the same are counted under one ``filter`` aggregation,
+    and those with none (every facet of a search without facet filters) at the top level.
+    Five ``filter`` aggregations each over every match cost a fifth of a search's time: at
+    a million roles, p95 40 ms instead of 50 (bench/analysis.md).
+    """
     own = facet_filters(query)
-    aggs = {}
+    groups: dict[str, tuple[list[Clause], list[str]]] = {}
     for name in FACETS:
         others = [clause for facet, clause in own.items() if facet != name and clause is not None]
-        aggs[name] = {
-            "filter": {"bool": {"filter": others}},
-            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
-        }
+        groups.setdefault(json.dumps(others, sort_keys=True), (others, []))[1].append(name)
+    aggs: dict[str, Any] = {}
+    for number, (others, names) in enumerate(groups.values()):
+        terms = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+        if others:
+            aggs[f"{_GROUP}{number}"] = {"filter": {"bool": {"filter": others}}, "aggs": terms}
+        else:
+            aggs |= terms
     return aggs
 
 
 def facet_counts(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
     """{facet: {code: count}} from the response; booleans as "true"/"false"; codes sorted."""
+    found = {name: aggregations[name] for name in FACETS if name in aggregations}
+    for key, group in aggregations.items():
+        if key.startswith(_GROUP):
+            found |= {name: group[name] for name in FACETS if name in group}
     counts = {}
     for name in FACETS:
-        buckets = aggregations[name]["values"]["buckets"]
+        buckets = found[name]["buckets"]
         pairs = ((b.get("key_as_string", b["key"]), b["doc_count"]) for b in buckets)
         counts[name] = {str(key): count for key, count in sorted(pairs) if count}
     return counts
