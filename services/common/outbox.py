@@ -81,15 +81,20 @@ def insert_many(session: Session, table: sa.Table, rows: Sequence[Mapping[str, A
     connection.exec_driver_sql(statement, [bind(row) for row in rows])
 
 
+def sqlite_insert_sql(dialect: sa.Dialect, table: sa.Table, names: Sequence[str]) -> str:
+    """INSERT of ``names`` into ``table`` in the SQLite driver's own terms (qmark style)."""
+    preparer = dialect.identifier_preparer
+    columns = ", ".join(map(preparer.quote, names))
+    marks = ", ".join("?" for _ in names)
+    return f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})"
+
+
 def _sqlite_insert(
     dialect: sa.Dialect, table: sa.Table, names: Sequence[str]
 ) -> tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
     """An INSERT of ``names`` into ``table`` for SQLite's driver, and a function giving a
     row's parameters for it as the dialect binds them (see ``insert_many``)."""
-    preparer = dialect.identifier_preparer
-    columns = ", ".join(map(preparer.quote, names))
-    marks = ", ".join("?" for _ in names)  # pysqlite's paramstyle is qmark
-    statement = f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})"
+    statement = sqlite_insert_sql(dialect, table, names)
     processors = [
         (index, RememberedProcessor(process))
         for index, name in enumerate(names)

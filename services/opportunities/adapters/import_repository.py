@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.common.envelope import to_jsonable
-from services.common.outbox import RememberedProcessor, insert_many
+from services.common.outbox import RememberedProcessor, insert_many, sqlite_insert_sql
 from services.opportunities.adapters.opportunity_repository import new_row
 from services.opportunities.adapters.orm import opportunities, organisation_members, organisations
 from services.opportunities.adapters.repository import _columns as organisation_columns
@@ -215,9 +215,7 @@ class SqliteRoleRows:
         # Columns in the order ``rows`` reads them: the role's details, the role, provenance.
         names = (*_DETAILS, *_ROLE, *_FIRST)
         assert sorted(names) == sorted(c.name for c in _new_roles.columns)
-        quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-        marks = ", ".join("?" for _ in names)  # pysqlite's paramstyle is qmark
-        self.insert = f"INSERT INTO {_new_roles.name} ({quoted}) VALUES ({marks})"
+        self.insert = sqlite_insert_sql(dialect, _new_roles, names)
         self.json: list[tuple[int, _JsonText]] = []
         self.other: list[tuple[int, Callable[[Any], Any]]] = []
         for index, name in enumerate(names):

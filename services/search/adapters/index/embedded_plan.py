@@ -266,12 +266,11 @@ def _found(
     """The matches the page is chosen from (after the cursor), the total, and how many
     more matches sort after all of those."""
     if near is not None:
-        found = near[matches[near]]
-        total = int(np.count_nonzero(matches))
-        if query.after is not None:
-            found = _after(columns, found, values, query.after)
+        within = near[matches[near]]
+        found = within if query.after is None else _after(columns, within, values, query.after)
         if len(found) >= need:
-            return found, total, total - int(np.count_nonzero(matches[near]))
+            total = int(np.count_nonzero(matches))
+            return found, total, total - len(within)
     found = np.flatnonzero(matches)
     total = len(found)
     if query.after is not None:
