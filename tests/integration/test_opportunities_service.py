@@ -17,6 +17,10 @@ from services.opportunities.definition import SERVICE
 from services.opportunities.service_layer.sweep import sweep
 from tests.unit.conftest import POSTCODES
 from tests.unit.opportunities.conftest import FakeClock, Service
+from tests.unit.opportunities.test_import_numbers import (
+    check_import_numbers,
+    check_numbered_inserts,
+)
 
 pytestmark = [pytest.mark.postgres]
 
@@ -85,3 +89,15 @@ def test_migration_0002_downgrades_and_upgrades_again(pg_url) -> None:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("organisations")}
     assert {"moderation", "catchment_outward_codes", "district_code"} <= columns
     engine.dispose()
+
+
+def test_numbered_inserts_on_postgresql(pg_url) -> None:
+    check_numbered_inserts(pg_url("numbers"))
+
+
+def test_an_import_numbers_its_roles_on_postgresql(pg_url, tmp_path: Path) -> None:
+    svc = _service(tmp_path, pg_url("import_numbers"))
+    try:
+        check_import_numbers(svc)
+    finally:
+        svc.runtime.close()

@@ -5,6 +5,13 @@ through, so a record that fails leaves nothing behind without a savepoint per re
 cost two statements each). ``flush`` then writes new organisations, new roles, changed roles
 and every event in one statement per table, the events in order: organisations' first, then
 each role's in the order they happened.
+
+A role new in the batch is announced once, as ``OpportunityCreated`` carrying the role as
+the batch leaves it (often published, at revision 2). Its earlier states (a draft at
+revision 1) were never visible outside the transaction, and every event carries the whole
+role (schemas/topics/opportunities.yaml), so one event tells every consumer all there is.
+Two events a role cost the import about a tenth of its time, and the search indexer a
+needless delete before each upsert.
 """
 
 from __future__ import annotations
@@ -18,7 +25,11 @@ from typing import Any
 from services.common.envelope import isoformat, to_jsonable
 from services.opportunities.adapters.import_repository import ImportRepository
 from services.opportunities.domain.model import DomainEvent
-from services.opportunities.domain.opportunity import Opportunity, OpportunityEvent
+from services.opportunities.domain.opportunity import (
+    Opportunity,
+    OpportunityCreated,
+    OpportunityEvent,
+)
 from services.opportunities.domain.organisation import Organisation
 from services.opportunities.service_layer.messagebus import (
     OPPORTUNITIES,
@@ -58,14 +69,23 @@ class Staged:
         repo.add_organisations(self.organisations.values())
         repo.add_roles(self.created.values(), origins)
         uow.opportunities.save_many(self.changed.values())
-        aggregates: list[Organisation | Opportunity] = [
-            *self.organisations.values(), *self.created.values(), *self.changed.values()
-        ]  # fmt: skip
         events: list[DomainEvent] = []
-        for aggregate in aggregates:
-            events += aggregate.events
-            aggregate.events.clear()
+        for org in self.organisations.values():
+            events += org.events
+            org.events.clear()
+        for role in self.created.values():
+            events.append(created_as_it_stands(role.events))
+            role.events.clear()
+        for role in self.changed.values():
+            events += role.events
+            role.events.clear()
         uow.runtime.outbox.add_many(uow.session, batch_envelopes(events, uow.now))
+
+
+def created_as_it_stands(events: list[OpportunityEvent]) -> OpportunityCreated:
+    """One event for a role made in this batch: created, as its last change left it."""
+    last = events[-1]
+    return OpportunityCreated(last.opportunity_id, last.revision, last.opportunity)
 
 
 def batch_envelopes(events: Iterable[DomainEvent], now: dt.datetime) -> list[tuple[str, Any]]:

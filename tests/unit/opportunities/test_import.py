@@ -70,9 +70,12 @@ def test_the_standards_example_imports_and_publishes_its_roles(svc: Service) -> 
     assert len(_rows(svc, "SELECT id FROM organisations")) == organisations
     members = _rows(svc, "SELECT COUNT(*) FROM organisation_members")[0][0]
     assert members == 0  # nobody owns an imported organisation until it is claimed
-    events = svc.event_types("opportunities")
-    assert events.count("OpportunityCreated") == len(titles)
-    assert events.count("OpportunityPublished") == len(titles)
+    # One event a new role, carrying it as the import left it (published, revision 2).
+    assert svc.event_types("opportunities") == ["OpportunityCreated"] * len(titles)
+    payloads = [json.loads(p) for (p,) in _rows(svc, "SELECT payload FROM outbox")]
+    announced = [e["data"] for e in payloads if e["event_type"] == "OpportunityCreated"]
+    assert {(d["opportunity"]["status"], d["revision"]) for d in announced} == {("published", 2)}
+    assert sorted(d["opportunity"]["title"] for d in announced) == sorted(titles)
     assert json.loads(report.read_text())["created"] == len(titles)
 
 
@@ -194,10 +197,11 @@ def test_a_duplicate_later_in_the_same_batch_merges_into_the_role_made_earlier(
     kinds = [(t, json.loads(p)["event_type"]) for t, p in events]
     assert kinds == [
         ("organisations", "OrganisationRegistered"),
-        ("opportunities", "OpportunityCreated"),
-        ("opportunities", "OpportunityPublished"),
-        ("opportunities", "OpportunityUpdated"),
+        ("opportunities", "OpportunityCreated"),  # as it stands after the merge
     ]
+    data = json.loads(events[1].payload)["data"]
+    assert data["revision"] == role.revision
+    assert data["opportunity"]["description"] == "Drive on Fridays"
 
 
 def test_a_record_refused_mid_batch_leaves_nothing_and_the_others_are_written(
@@ -217,6 +221,6 @@ def test_a_record_refused_mid_batch_leaves_nothing_and_the_others_are_written(
     assert outcome.created == 2
     after = _state(svc)
     assert len(after["roles"]) == len(before["roles"]) + 2
-    assert after["outbox"] == before["outbox"] + 4  # created and published, twice
+    assert after["outbox"] == before["outbox"] + 2  # one a new role
     closed = _rows(svc, "SELECT description FROM opportunities WHERE status = 'closed'")
     assert [r.description for r in closed] == ["Drive"]
