@@ -63,23 +63,33 @@ def measure(
     inside: np.ndarray,
 ) -> np.ndarray:
     """Distances of the ``chosen`` points into ``distance`` (nearest per role) and
-    ``inside``; the rowids within the radius (with repeats)."""
-    lat, lon, roles = points.lat[chosen], points.lon[chosen], points.role[chosen]
-    d = haversine(origin, lat, lon)
+    ``inside``; the rowids of the roles within the radius, each once."""
+    roles = points.role[chosen]
+    d = haversine(origin, points.phi[chosen], points.cos_phi[chosen], points.lon[chosen])
     edge = np.flatnonzero(np.abs(d - radius) <= _EDGE_KM)
     for i in edge:
-        d[i] = distance_km(origin.latitude, origin.longitude, float(lat[i]), float(lon[i]))
-    np.minimum.at(distance, roles, d)
-    within = roles[d <= radius]
-    inside[within] = True
-    return within
+        lat, lon = float(points.lat[chosen[i]]), float(points.lon[chosen[i]])
+        d[i] = distance_km(origin.latitude, origin.longitude, lat, lon)
+    # A role's only point is written as it is; "nearest of several" (ufunc.at, several
+    # times slower) only for roles that may have more.
+    shared = points.shared[chosen]
+    alone = ~shared
+    distance[roles[alone]] = d[alone]
+    np.minimum.at(distance, roles[shared], d[shared])
+    within = d <= radius
+    inside[roles[within]] = True
+    several = roles[within & shared]
+    return np.concatenate([roles[within & alone], distinct(several, len(distance))])
 
 
-def haversine(origin: GeoPoint, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """``services.common.geo.distance.distance_km``, vectorised."""
-    phi1, phi2 = math.radians(origin.latitude), np.radians(lat)
+def haversine(
+    origin: GeoPoint, phi: np.ndarray, cos_phi: np.ndarray, lon: np.ndarray
+) -> np.ndarray:
+    """``services.common.geo.distance.distance_km``, vectorised, from the points' latitudes
+    in radians and their cosines."""
+    phi1 = math.radians(origin.latitude)
     h = (
-        np.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon - origin.longitude) / 2) ** 2
+        np.sin((phi - phi1) / 2) ** 2
+        + math.cos(phi1) * cos_phi * np.sin(np.radians(lon - origin.longitude) / 2) ** 2
     )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))

@@ -172,7 +172,7 @@ def _geography(columns: Columns, query: SearchQuery) -> tuple[Mask | None, Any, 
     in_radius = np.zeros(columns.capacity, bool)
     chosen = geo.in_box(columns, origin, query.radius_km)
     near = geo.measure(columns.points, chosen, origin, query.radius_km, distance, in_radius)
-    return in_radius, distance, geo.distinct(near, columns.capacity)
+    return in_radius, distance, near
 
 
 def _far_needed(query: SearchQuery, sort_values: list[tuple[Any, ...]]) -> bool:
