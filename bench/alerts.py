@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -143,6 +144,7 @@ def run(args: argparse.Namespace) -> None:
     report(args, timings, matches)
     pending, seconds = drain(volunteers_db)
     app.extensions["platform"].shutdown()
+    shutil.rmtree(folder, ignore_errors=True)
     console.print(f"digest emails: {pending:,} instant alerts emailed in {seconds:.1f} s"
                   f" ({pending / max(seconds, 1e-9):,.0f} per second)")  # fmt: skip
 

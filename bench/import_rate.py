@@ -21,6 +21,7 @@ import io
 import json
 import pstats
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -77,6 +78,13 @@ def generate(rows: int, seed: int) -> list[str]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     lines = generate(args.rows, args.seed)
     folder = Path(tempfile.mkdtemp(prefix="vmp-import-"))
+    try:
+        return _measure(args, lines, folder)
+    finally:  # a run left its database behind: hundreds of them filled /tmp
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(args: argparse.Namespace, lines: list[str], folder: Path) -> dict[str, Any]:
     config = Config(service="opportunities", data_dir=folder,
                     event_log_path=folder / "eventlog.sqlite",
                     database_url=f"sqlite:///{folder / 'opportunities.sqlite'}",
@@ -114,6 +122,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               "again_s": timings["again"]}  # fmt: skip
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2))
+    runtime.close()
     return result
 
 
