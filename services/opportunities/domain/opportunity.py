@@ -117,10 +117,22 @@ class Opportunity:
     events: list[OpportunityEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def create(cls, organisation_id: str, details: Details, now: dt.datetime) -> Opportunity:
-        """A new draft at revision 1."""
+    def create(
+        cls,
+        organisation_id: str,
+        details: Details,
+        now: dt.datetime,
+        *,
+        publish: bool = False,
+        organisation_approved: bool = False,
+    ) -> Opportunity:
+        """A new draft at revision 1; with ``publish``, published at once, on the same terms
+        as ``publish``, and announced in one event (a bulk import of open roles)."""
         check_details(details)
         role = cls(str(uuid.uuid4()), organisation_id, details, Status.DRAFT, 1, now, now)
+        if publish:
+            role._may_publish(now, organisation_approved)
+            role.status, role.published_at = Status.PUBLISHED, now
         role.events.append(OpportunityCreated(role.id, 1, role.snapshot()))
         return role
 
@@ -139,6 +151,11 @@ class Opportunity:
         return True
 
     def publish(self, now: dt.datetime, *, organisation_approved: bool) -> None:
+        self._may_publish(now, organisation_approved)
+        self.published_at = now  # the last time the role went live: it counts as a confirmation
+        self._move("publish", now)
+
+    def _may_publish(self, now: dt.datetime, organisation_approved: bool) -> None:
         self._allowed("publish")
         if not organisation_approved:
             raise Conflict(
@@ -147,8 +164,6 @@ class Opportunity:
                 code="approval-required",
             )
         _still_open(self.details, now)
-        self.published_at = now  # the last time the role went live: it counts as a confirmation
-        self._move("publish", now)
 
     def pause(self, now: dt.datetime, reason: str | None = None) -> None:
         self._move("pause", now, reason)

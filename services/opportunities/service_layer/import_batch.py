@@ -7,11 +7,12 @@ and every event in one statement per table, the events in order: organisations' 
 each role's in the order they happened.
 
 A role new in the batch is announced once, as ``OpportunityCreated`` carrying the role as
-the batch leaves it (often published, at revision 2). Its earlier states (a draft at
-revision 1) were never visible outside the transaction, and every event carries the whole
-role (schemas/topics/opportunities.yaml), so one event tells every consumer all there is.
-Two events a role cost the import about a tenth of its time, and the search indexer a
-needless delete before each upsert.
+the batch leaves it (an open role is created already published; a later record of the
+batch merged into it is folded in). Its earlier states were never visible outside the
+transaction, and every event carries the whole role (schemas/topics/opportunities.yaml),
+so one event tells every consumer all there is. Two events a role (created, then
+published) cost the import about a tenth of its time, and the search indexer a needless
+delete before each upsert.
 """
 
 from __future__ import annotations

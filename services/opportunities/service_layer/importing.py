@@ -290,9 +290,10 @@ def _apply(
             mine.changed[role.id] = role
             return None, role.id, "updated" if link else "merged"
     org_id, created_org = _organisation(uow, item, known)
-    role = Opportunity.create(org_id, item.details, uow.now)
-    if _is_open(item, uow) and _approved(uow, org_id, known, created_org):
-        role.publish(uow.now, organisation_approved=True)
+    live = _is_open(item, uow) and _approved(uow, org_id, known, created_org)
+    role = Opportunity.create(
+        org_id, item.details, uow.now, publish=live, organisation_approved=live
+    )
     if created_org is not None:
         mine.organisations[created_org.id] = created_org
     mine.created[role.id] = role

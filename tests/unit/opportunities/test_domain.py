@@ -113,6 +113,23 @@ def test_publishing_needs_an_approved_organisation_and_an_open_closing_date() ->
     assert role.status is Status.DRAFT and role.revision == 1
 
 
+def test_a_role_created_published_is_one_event_on_publishings_terms() -> None:
+    details = Details("Helper", remote=True)
+    role = Opportunity.create("org", details, NOW, publish=True, organisation_approved=True)
+    assert (role.status, role.revision, role.published_at) == (Status.PUBLISHED, 1, NOW)
+    [event] = role.events
+    assert type(event).__name__ == "OpportunityCreated"
+    assert (event.revision, event.opportunity["status"]) == (1, "published")
+    assert event.opportunity["published_at"] == NOW
+    with pytest.raises(Conflict) as caught:
+        Opportunity.create("org", details, NOW, publish=True, organisation_approved=False)
+    assert caught.value.code == "approval-required"
+    past = Details("Helper", remote=True, closes_on=dt.date(2026, 11, 30))
+    with pytest.raises(InvalidInput) as invalid:
+        Opportunity.create("org", past, NOW, publish=True, organisation_approved=True)
+    assert set(invalid.value.errors) == {"closes_on"}
+
+
 def test_an_unchanged_update_is_not_a_change() -> None:
     role = _role()
     assert role.update({"title": "Helper"}, NOW) is False
