@@ -17,14 +17,9 @@ from services.opportunities.adapters.import_formats import read_csv
 from services.opportunities.bootstrap import MIGRATIONS
 from services.opportunities.service_layer.importing import import_records
 from tests.unit.opportunities.conftest import Service
-from tests.unit.opportunities.test_import import HEADER
+from tests.unit.opportunities.test_import import HEADER, _rows
 
 OPEN = "/api/v1/open-data"
-
-
-def _rows(svc: Service, sql: str) -> list[Any]:
-    with svc.runtime.engine.connect() as conn:
-        return list(conn.execute(sa.text(sql)).all())
 
 
 def _counter(svc: Service) -> int:

@@ -30,35 +30,30 @@ _STAMP = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_postgresql_stamp(only_unnumbered_inserts=True))
-        return
-    op.execute("DROP TRIGGER open_data_role_insert")
-    op.execute(
-        "CREATE TRIGGER open_data_role_insert AFTER INSERT ON opportunities "
-        f"WHEN NEW.change_number IS NULL BEGIN {_BUMP} {_STAMP} END"
-    )
+    _insert_stamp(only_unnumbered=True)
 
 
 def downgrade() -> None:
+    _insert_stamp(only_unnumbered=False)
+
+
+def _insert_stamp(*, only_unnumbered: bool) -> None:
+    """The insert's stamping: of rows without a number only (0005), or of every row (0003)."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_postgresql_stamp(only_unnumbered_inserts=False))
+        keep = (
+            "IF TG_OP = 'INSERT' AND NEW.change_number IS NOT NULL THEN RETURN NEW; END IF; "
+            if only_unnumbered
+            else ""
+        )
+        op.execute(
+            "CREATE OR REPLACE FUNCTION open_data_stamp_role() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {keep}"
+            "NEW.change_number := open_data_next_change(); RETURN NEW; END $$"
+        )
         return
+    when = "WHEN NEW.change_number IS NULL " if only_unnumbered else ""
     op.execute("DROP TRIGGER open_data_role_insert")
     op.execute(
-        f"CREATE TRIGGER open_data_role_insert AFTER INSERT ON opportunities "
-        f"BEGIN {_BUMP} {_STAMP} END"
-    )
-
-
-def _postgresql_stamp(*, only_unnumbered_inserts: bool) -> str:
-    keep = (
-        "IF TG_OP = 'INSERT' AND NEW.change_number IS NOT NULL THEN RETURN NEW; END IF; "
-        if only_unnumbered_inserts
-        else ""
-    )
-    return (
-        "CREATE OR REPLACE FUNCTION open_data_stamp_role() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$ BEGIN {keep}"
-        "NEW.change_number := open_data_next_change(); RETURN NEW; END $$"
+        "CREATE TRIGGER open_data_role_insert AFTER INSERT ON opportunities "
+        f"{when}BEGIN {_BUMP} {_STAMP} END"
     )
