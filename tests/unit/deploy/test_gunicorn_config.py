@@ -49,3 +49,18 @@ def _arenas(mode: str) -> int:
 def test_the_config_caps_malloc_arenas_at_two() -> None:
     assert _arenas("plain") > 2  # the probe does make threads take arenas of their own
     assert _arenas("config") <= 2
+
+
+def test_a_worker_freezes_what_it_loaded_once_ready() -> None:
+    probe = (
+        "import gc, runpy\n"
+        "config = runpy.run_path('deploy/gunicorn_config.py')\n"
+        "before = gc.get_freeze_count()\n"
+        "config['post_worker_init'](None)\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    before, after = (int(n) for n in done.stdout.split())
+    assert before == 0 and after > 1000
